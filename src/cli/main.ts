@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { importRoster, RosterImportError } from "../app/import-roster.ts";
+import { ConfigError, loadConfig } from "../config.ts";
+import { DataDirBusyError } from "../db/data-dir-lock.ts";
+import { openDatabase } from "../db/open.ts";
+
+const USAGE = `用法：npx zhibu <命令>
+
+命令：
+  import <名册.yaml>     导入或更新组织名册（支部、党小组、党员、联系点）；
+                         同一文件重复导入不会改变任何数据
+  help                   显示本帮助
+
+数据库：未设置 DATABASE_URL 时使用 DATA_DIR（默认 ./data）下的嵌入式数据库。`;
+
+async function runImport(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const file = positionals[0];
+  if (!file) {
+    console.error("请指定名册文件，例如：npx zhibu import examples/org.yaml");
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    console.error(`无法读取名册文件 ${file}：${(error as Error).message}`);
+    return 2;
+  }
+  const config = loadConfig(process.env);
+  const database = await openDatabase(config, "zhibu import");
+  try {
+    const result = await importRoster(database.db, text, {
+      now: new Date(),
+      timezone: config.timezone,
+      actorLabel: "cli:import",
+    });
+    if (result.unchanged) {
+      console.log(`名册与数据库一致，未做任何修改（${result.branches} 个组织，${result.members} 名党员）。`);
+    } else {
+      console.log(
+        `导入完成：${result.branches} 个组织，${result.members} 名党员；新增 ${result.created} 项，更新 ${result.updated} 项，停用 ${result.deactivated} 项。`,
+      );
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "import":
+        return await runImport(rest);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        console.error(`未知命令 “${command}”\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (
+      error instanceof RosterImportError ||
+      error instanceof ConfigError ||
+      error instanceof DataDirBusyError
+    ) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

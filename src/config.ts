@@ -1,0 +1,184 @@
+import { z } from "zod";
+
+/** The environment as a plain record, so config stays a pure function on Node and on Workers alike. */
+export type EnvRecord = Record<string, string | undefined>;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      if (["1", "true", "yes", "on"].includes(v)) return true;
+      if (["0", "false", "no", "off"].includes(v)) return false;
+      ctx.addIssue({ code: "custom", message: "应为 true 或 false" });
+      return z.NEVER;
+    });
+
+const port = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === "") return 8787;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      ctx.addIssue({ code: "custom", message: "应为 0–65535 之间的整数" });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const timezone = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    const tz = v || "Asia/Shanghai";
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    } catch {
+      ctx.addIssue({ code: "custom", message: `不是有效的 IANA 时区：${tz}` });
+      return z.NEVER;
+    }
+    return tz;
+  });
+
+const url = (fallback?: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const value = v || fallback;
+      if (!value) return undefined;
+      try {
+        new URL(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: `不是有效的 URL：${value}` });
+        return z.NEVER;
+      }
+      return value.replace(/\/+$/, "");
+    });
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    if (!/^postgres(ql)?:\/\//.test(v)) {
+      ctx.addIssue({ code: "custom", message: "应以 postgres:// 或 postgresql:// 开头" });
+      return z.NEVER;
+    }
+    return v;
+  });
+
+const envSchema = z.object({
+  PORT: port,
+  HOST: optionalText,
+  DATA_DIR: optionalText,
+  DATABASE_URL: databaseUrl,
+  ZHIBU_TIMEZONE: timezone,
+  LOG_LEVEL: z
+    .enum(["debug", "info", "warn", "error", "silent"])
+    .optional()
+    .transform((v) => v ?? "info"),
+  SCHEDULER_ENABLED: flag(true),
+  FEISHU_APP_ID: optionalText,
+  FEISHU_APP_SECRET: optionalText,
+  FEISHU_ENCRYPT_KEY: optionalText,
+  FEISHU_VERIFICATION_TOKEN: optionalText,
+  FEISHU_DOMAIN: url("https://open.feishu.cn"),
+  FEISHU_BOT_NAME: optionalText,
+  ADMIN_CONTACT: optionalText,
+});
+
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+export interface FeishuConfig {
+  appId: string;
+  appSecret: string;
+  encryptKey: string | undefined;
+  verificationToken: string | undefined;
+  domain: string;
+  botName: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  timezone: string;
+  logLevel: LogLevel;
+  schedulerEnabled: boolean;
+  /** Who users should ask when they are not in the roster (shown in replies). */
+  adminContact: string;
+  feishu: FeishuConfig | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置有误：\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Pure: the same env record always gives the same config or the same error. */
+export function loadConfig(env: EnvRecord): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(e.FEISHU_APP_ID) !== Boolean(e.FEISHU_APP_SECRET)) {
+    problems.push(
+      e.FEISHU_APP_ID
+        ? "FEISHU_APP_SECRET: 设置了 FEISHU_APP_ID 就必须同时设置 FEISHU_APP_SECRET"
+        : "FEISHU_APP_ID: 设置了 FEISHU_APP_SECRET 就必须同时设置 FEISHU_APP_ID",
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT,
+    host: e.HOST ?? "0.0.0.0",
+    dataDir: e.DATA_DIR ?? "./data",
+    databaseUrl: e.DATABASE_URL,
+    timezone: e.ZHIBU_TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+    schedulerEnabled: e.SCHEDULER_ENABLED,
+    adminContact: e.ADMIN_CONTACT ?? "机关党委办公室",
+    feishu:
+      e.FEISHU_APP_ID && e.FEISHU_APP_SECRET
+        ? {
+            appId: e.FEISHU_APP_ID,
+            appSecret: e.FEISHU_APP_SECRET,
+            encryptKey: e.FEISHU_ENCRYPT_KEY,
+            verificationToken: e.FEISHU_VERIFICATION_TOKEN,
+            domain: e.FEISHU_DOMAIN ?? "https://open.feishu.cn",
+            botName: e.FEISHU_BOT_NAME ?? "支部助手",
+          }
+        : undefined,
+  };
+}
+
+/** One line per platform, for the start-up log. */
+export function describePlatforms(config: Config): string[] {
+  return [
+    config.feishu
+      ? `飞书：已配置（应用 ${config.feishu.appId}，${config.feishu.encryptKey ? "已启用加密与签名校验" : "未设置 FEISHU_ENCRYPT_KEY，不校验签名"}）`
+      : "飞书：未配置（设置 FEISHU_APP_ID 与 FEISHU_APP_SECRET 后启用）",
+    "钉钉：尚未支持",
+  ];
+}

@@ -1,0 +1,503 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn as AnyColumn,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => ts("created_at").notNull().defaultNow();
+const updatedAt = () => ts("updated_at").notNull().defaultNow();
+const day = (name: string) => date(name, { mode: "string" });
+
+// ── enums ────────────────────────────────────────────────────────────────────
+
+export const platform = pgEnum("platform", ["feishu", "dingtalk"]);
+/** open_id/user_id/union_id are Feishu's; staff_id is DingTalk's. */
+export const identityKind = pgEnum("identity_kind", ["open_id", "user_id", "union_id", "staff_id"]);
+export const branchKind = pgEnum("branch_kind", ["organ_committee", "general_branch", "branch"]);
+export const memberRole = pgEnum("member_role", [
+  "secretary",
+  "deputy_secretary",
+  "committee_member",
+  "member",
+  "probationary",
+]);
+export const leadingBody = pgEnum("leading_body", ["leading_group", "central_group"]);
+export const meetingKind = pgEnum("meeting_kind", [
+  "general_assembly",
+  "committee",
+  "party_group",
+  "party_lecture",
+  "theme_day",
+  "org_life",
+  "member_review",
+  "leading_group",
+  "central_group",
+]);
+export const meetingState = pgEnum("meeting_state", ["scheduled", "open", "closed", "cancelled"]);
+export const cardPurpose = pgEnum("card_purpose", [
+  "confirmation",
+  "reminder",
+  "sign_in",
+  "summary",
+  "record",
+]);
+export const attendanceStatus = pgEnum("attendance_status", ["present", "leave", "absent"]);
+export const recordSource = pgEnum("record_source", ["card", "chat", "correction", "import", "system"]);
+export const studyScope = pgEnum("study_scope", ["all", "leading_group"]);
+export const problemStatus = pgEnum("problem_status", ["open", "in_progress", "resolved"]);
+export const outboxState = pgEnum("outbox_state", ["pending", "sent", "failed", "skipped"]);
+export const targetType = pgEnum("target_type", ["chat", "user"]);
+
+// ── organisation ─────────────────────────────────────────────────────────────
+
+/** The organ; its Party committee (机关党委) is the root of the branch tree. */
+export const organisations = pgTable("organisations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  code: text("code").notNull().unique(),
+  name: text("name").notNull(),
+  timezone: text("timezone").notNull().default("Asia/Shanghai"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const branches = pgTable(
+  "branches",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    kind: branchKind("kind").notNull().default("branch"),
+    /** null: directly under the 机关党委. */
+    parentId: uuid("parent_id").references((): AnyColumn => branches.id, { onDelete: "restrict" }),
+    termYears: integer("term_years").notNull().default(3),
+    committeeElectedOn: day("committee_elected_on"),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("branches_org_code_uq").on(t.orgId, t.code),
+    uniqueIndex("branches_org_name_uq").on(t.orgId, t.name),
+    index("branches_parent_idx").on(t.parentId),
+    check("branches_term_years_ck", sql`${t.termYears} between 1 and 10`),
+  ],
+);
+
+/** The group chat a branch lives in, one per platform. */
+export const branchChats = pgTable(
+  "branch_chats",
+  {
+    branchId: uuid("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "cascade" }),
+    platform: platform("platform").notNull(),
+    chatId: text("chat_id").notNull(),
+    /** roster import, or the member who bound it in chat. */
+    boundBy: uuid("bound_by").references((): AnyColumn => members.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.branchId, t.platform] }),
+    uniqueIndex("branch_chats_platform_chat_uq").on(t.platform, t.chatId),
+  ],
+);
+
+export const partyGroups = pgTable(
+  "party_groups",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    branchId: uuid("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("party_groups_branch_name_uq").on(t.branchId, t.name)],
+);
+
+export const members = pgTable(
+  "members",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    /** The organ's own staff number or any stable id from the roster. */
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    branchId: uuid("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "restrict" }),
+    role: memberRole("role").notNull().default("member"),
+    partyGroupId: uuid("party_group_id").references(() => partyGroups.id, { onDelete: "set null" }),
+    isLeader: boolean("is_leader").notNull().default(false),
+    /** e.g. 党组成员、副主任 — shown on liaison cards. */
+    leaderTitle: text("leader_title"),
+    /** 机关党委 staff: may act organ-wide. */
+    isAdmin: boolean("is_admin").notNull().default(false),
+    active: boolean("active").notNull().default(true),
+    leftAt: ts("left_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("members_org_code_uq").on(t.orgId, t.code),
+    index("members_branch_idx").on(t.branchId),
+    index("members_party_group_idx").on(t.partyGroupId),
+  ],
+);
+
+export const memberIdentities = pgTable(
+  "member_identities",
+  {
+    memberId: uuid("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    platform: platform("platform").notNull(),
+    kind: identityKind("kind").notNull(),
+    value: text("value").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.memberId, t.platform, t.kind] }),
+    uniqueIndex("member_identities_lookup_uq").on(t.platform, t.kind, t.value),
+  ],
+);
+
+/** 党组 and 理论学习中心组 membership: their meetings list attendees explicitly. */
+export const leadingBodyMembers = pgTable(
+  "leading_body_members",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    body: leadingBody("body").notNull(),
+    memberId: uuid("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.body, t.memberId] })],
+);
+
+/** A leader's 联系点, valid over a period (validTo null: still current). */
+export const liaisonAssignments = pgTable(
+  "liaison_assignments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    leaderId: uuid("leader_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    branchId: uuid("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "cascade" }),
+    validFrom: day("valid_from").notNull(),
+    validTo: day("valid_to"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("liaison_assignments_uq").on(t.leaderId, t.branchId, t.validFrom),
+    index("liaison_assignments_branch_idx").on(t.branchId),
+    check("liaison_assignments_period_ck", sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
+  ],
+);
+
+// ── meetings ─────────────────────────────────────────────────────────────────
+
+export const meetings = pgTable(
+  "meetings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    /** null for 党组会 / 理论学习中心组, which belong to the organ rather than a branch. */
+    branchId: uuid("branch_id").references(() => branches.id, { onDelete: "cascade" }),
+    partyGroupId: uuid("party_group_id").references(() => partyGroups.id, { onDelete: "set null" }),
+    kind: meetingKind("kind").notNull(),
+    title: text("title").notNull(),
+    startsAt: ts("starts_at").notNull(),
+    endsAt: ts("ends_at").notNull(),
+    place: text("place"),
+    state: meetingState("state").notNull().default("scheduled"),
+    createdBy: uuid("created_by").references(() => members.id, { onDelete: "set null" }),
+    closedAt: ts("closed_at"),
+    cancelledReason: text("cancelled_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("meetings_branch_starts_idx").on(t.branchId, t.startsAt),
+    index("meetings_org_starts_idx").on(t.orgId, t.startsAt),
+    index("meetings_open_idx").on(t.state, t.endsAt).where(sql`${t.state} in ('scheduled', 'open')`),
+    check("meetings_period_ck", sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+/** Who is expected, fixed when the meeting is scheduled so later roster changes don't rewrite history. */
+export const meetingInvitees = pgTable(
+  "meeting_invitees",
+  {
+    meetingId: uuid("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "cascade" }),
+    memberId: uuid("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "restrict" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.meetingId, t.memberId] }),
+    index("meeting_invitees_member_idx").on(t.memberId),
+  ],
+);
+
+/** Platform message ids of a meeting's cards, so they can be patched later. */
+export const meetingCards = pgTable(
+  "meeting_cards",
+  {
+    meetingId: uuid("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "cascade" }),
+    platform: platform("platform").notNull(),
+    purpose: cardPurpose("purpose").notNull(),
+    chatId: text("chat_id").notNull(),
+    messageId: text("message_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("meeting_cards_message_uq").on(t.platform, t.messageId),
+    index("meeting_cards_meeting_idx").on(t.meetingId, t.purpose),
+  ],
+);
+
+export const attendance = pgTable(
+  "attendance",
+  {
+    meetingId: uuid("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "cascade" }),
+    memberId: uuid("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "restrict" }),
+    status: attendanceStatus("status").notNull(),
+    /** Required for leave (请假). */
+    reason: text("reason"),
+    late: boolean("late").notNull().default(false),
+    recordedAt: ts("recorded_at").notNull().defaultNow(),
+    source: recordSource("source").notNull(),
+    recordedBy: uuid("recorded_by").references(() => members.id, { onDelete: "set null" }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.meetingId, t.memberId] }),
+    index("attendance_member_idx").on(t.memberId),
+    check("attendance_leave_reason_ck", sql`${t.status} <> 'leave' or coalesce(${t.reason}, '') <> ''`),
+  ],
+);
+
+// ── 第一议题 ─────────────────────────────────────────────────────────────────
+
+export const studyItems = pgTable(
+  "study_items",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    source: text("source").notNull(),
+    publishedOn: day("published_on").notNull(),
+    link: text("link"),
+    summary: text("summary"),
+    scope: studyScope("scope").notNull().default("all"),
+    addedBy: uuid("added_by").references(() => members.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("study_items_title_date_uq").on(t.orgId, t.title, t.publishedOn),
+    index("study_items_published_idx").on(t.orgId, t.publishedOn),
+  ],
+);
+
+/** A meeting studied an item as its first agenda. */
+export const firstAgendaRecords = pgTable(
+  "first_agenda_records",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    meetingId: uuid("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "cascade" }),
+    studyItemId: uuid("study_item_id")
+      .notNull()
+      .references(() => studyItems.id, { onDelete: "restrict" }),
+    ledBy: uuid("led_by").references(() => members.id, { onDelete: "set null" }),
+    /** 原文领学 / 研讨交流 / 专题辅导 … */
+    form: text("form"),
+    notes: text("notes"),
+    recordedBy: uuid("recorded_by").references(() => members.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("first_agenda_records_uq").on(t.meetingId, t.studyItemId),
+    index("first_agenda_records_item_idx").on(t.studyItemId),
+  ],
+);
+
+/** 贯彻落实措施, each with an owner. */
+export const followUpMeasures = pgTable(
+  "follow_up_measures",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    recordId: uuid("record_id")
+      .notNull()
+      .references(() => firstAgendaRecords.id, { onDelete: "cascade" }),
+    content: text("content").notNull(),
+    ownerId: uuid("owner_id").references(() => members.id, { onDelete: "set null" }),
+    dueOn: day("due_on"),
+    doneOn: day("done_on"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("follow_up_measures_record_idx").on(t.recordId)],
+);
+
+// ── 联系点 ───────────────────────────────────────────────────────────────────
+
+export const liaisonReports = pgTable(
+  "liaison_reports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    leaderId: uuid("leader_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "restrict" }),
+    branchId: uuid("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "cascade" }),
+    /** First day of the month reported on. */
+    month: day("month").notNull(),
+    learned: text("learned"),
+    guidance: text("guidance"),
+    visitedOn: day("visited_on"),
+    attendedOn: day("attended_on"),
+    lecturedOn: day("lectured_on"),
+    submittedAt: ts("submitted_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("liaison_reports_uq").on(t.leaderId, t.branchId, t.month),
+    index("liaison_reports_branch_idx").on(t.branchId, t.month),
+    check("liaison_reports_month_ck", sql`extract(day from ${t.month}) = 1`),
+  ],
+);
+
+export const liaisonProblems = pgTable(
+  "liaison_problems",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => liaisonReports.id, { onDelete: "cascade" }),
+    branchId: uuid("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "cascade" }),
+    description: text("description").notNull(),
+    ownerId: uuid("owner_id").references(() => members.id, { onDelete: "set null" }),
+    status: problemStatus("status").notNull().default("open"),
+    resolution: text("resolution"),
+    resolvedOn: day("resolved_on"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("liaison_problems_branch_status_idx").on(t.branchId, t.status),
+    check("liaison_problems_resolved_ck", sql`${t.status} <> 'resolved' or ${t.resolvedOn} is not null`),
+  ],
+);
+
+// ── messaging plumbing ───────────────────────────────────────────────────────
+
+/** Scheduled messages; the only way reminders leave the bot, so each is sent exactly once. */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** kind + subject + target + slot: planning twice never creates two rows. */
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    kind: text("kind").notNull(),
+    platform: platform("platform").notNull(),
+    targetType: targetType("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    payload: jsonb("payload").notNull(),
+    dueAt: ts("due_at").notNull(),
+    /** After this the message is no longer useful and is skipped rather than sent late. */
+    expiresAt: ts("expires_at"),
+    state: outboxState("state").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    /** A claim's lease: a crashed sender's rows come back after it. */
+    lockedUntil: ts("locked_until"),
+    lastError: text("last_error"),
+    sentAt: ts("sent_at"),
+    messageId: text("message_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
+    index("outbox_state_idx").on(t.state, t.dueAt),
+  ],
+);
+
+/** Every inbound platform event seen, so retries are answered and ignored. */
+export const inboundEvents = pgTable(
+  "inbound_events",
+  {
+    platform: platform("platform").notNull(),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platform, t.eventId] }),
+    index("inbound_events_received_idx").on(t.receivedAt),
+  ],
+);
+
+/** Who changed what: roster imports, attendance corrections, bindings, admin actions. */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: uuid("org_id").references(() => organisations.id, { onDelete: "cascade" }),
+    actorId: uuid("actor_id").references(() => members.id, { onDelete: "set null" }),
+    /** For actors that are not members: "roster-import", "scheduler", "cli". */
+    actorLabel: text("actor_label"),
+    action: text("action").notNull(),
+    entity: text("entity").notNull(),
+    entityId: text("entity_id").notNull(),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    at: ts("at").notNull().defaultNow(),
+  },
+  (t) => [index("audit_log_entity_idx").on(t.entity, t.entityId), index("audit_log_at_idx").on(t.at)],
+);

@@ -1,0 +1,53 @@
+import { Hono } from "hono";
+import type { Config } from "../config.ts";
+import type { DatabaseHandle } from "../db/types.ts";
+import type { Logger } from "../lib/logger.ts";
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+}
+
+/** A mountable piece of the HTTP surface (a platform's webhook, admin routes …). */
+export type RouteModule = (app: Hono) => void;
+
+export function createApp(deps: AppDeps, modules: RouteModule[] = []): Hono {
+  const app = new Hono();
+
+  app.get("/", (c) => c.text("支部助手（zhibu）正在运行。健康检查：/healthz\n"));
+
+  app.get("/healthz", async (c) => {
+    const started = Date.now();
+    try {
+      await deps.database.ping(2000);
+      return c.json({
+        status: "ok",
+        database: { kind: deps.database.kind, ok: true, latencyMs: Date.now() - started },
+        platforms: { feishu: Boolean(deps.config.feishu), dingtalk: false },
+      });
+    } catch (error) {
+      deps.logger.warn("health check: database unavailable", { error });
+      return c.json(
+        {
+          status: "unavailable",
+          database: {
+            kind: deps.database.kind,
+            ok: false,
+            error: error instanceof Error ? error.message : String(error),
+          },
+        },
+        503,
+      );
+    }
+  });
+
+  for (const mount of modules) mount(app);
+
+  app.notFound((c) => c.json({ error: "not_found" }, 404));
+  app.onError((error, c) => {
+    deps.logger.error("unhandled error", { error, path: c.req.path });
+    return c.json({ error: "internal_error" }, 500);
+  });
+  return app;
+}

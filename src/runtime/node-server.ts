@@ -1,0 +1,55 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { type Config, describePlatforms } from "../config.ts";
+import { openDatabase } from "../db/open.ts";
+import type { DatabaseHandle } from "../db/types.ts";
+import { createApp } from "../http/app.ts";
+import { createBackgroundRunner } from "../lib/background.ts";
+import type { Logger } from "../lib/logger.ts";
+
+export interface RunningServer {
+  port: number;
+  database: DatabaseHandle;
+  /** Stops accepting, lets in-flight requests and background work finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startNodeServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const database = await openDatabase(config, "zhibu 服务");
+  logger.info(
+    database.kind === "pglite"
+      ? `数据库：嵌入式 PGlite，数据目录 ${config.dataDir}`
+      : "数据库：PostgreSQL（DATABASE_URL）",
+  );
+  for (const line of describePlatforms(config)) logger.info(line);
+
+  const background = createBackgroundRunner((error) => logger.error("background task failed", { error }));
+  const app = createApp({ config, database, logger });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info(
+    `支部助手已启动：http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/healthz`,
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    database,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
+          if ("closeIdleConnections" in server) server.closeIdleConnections();
+        });
+        await background.drain();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}
