@@ -1,0 +1,133 @@
+/**
+ * What every messaging platform adapter (Feishu now, DingTalk next) offers the rest of zhibu.
+ * Domain and app code speak only these shapes; each adapter turns them into its own JSON.
+ */
+
+export type PlatformName = "feishu" | "dingtalk";
+
+/** A group chat, or one person (Feishu: open_id; DingTalk: staffId). */
+export interface MessageTarget {
+  type: "chat" | "user";
+  id: string;
+}
+
+// ── cards: our view model, rendered by each platform's cards module ─────────
+
+export type CardTone = "blue" | "green" | "orange" | "red" | "grey";
+
+export interface CardView {
+  header: { title: string; subtitle?: string; tone?: CardTone };
+  blocks: CardBlock[];
+}
+
+/** Opaque to the platform: comes back verbatim in the card-action event. */
+export type ActionValue = Record<string, string>;
+
+export interface CardButton {
+  label: string;
+  value: ActionValue;
+  style?: "primary" | "default" | "danger";
+  /** Asks "are you sure?" before sending the action. */
+  confirm?: { title: string; text: string };
+}
+
+export interface CardInput {
+  name: string;
+  label: string;
+  placeholder?: string;
+  required?: boolean;
+  multiline?: boolean;
+  initial?: string;
+}
+
+export type CardBlock =
+  | { type: "markdown"; text: string }
+  | { type: "fields"; fields: { label: string; value: string }[] }
+  | { type: "divider" }
+  | { type: "note"; text: string }
+  | { type: "buttons"; buttons: CardButton[] }
+  | { type: "link"; label: string; url: string }
+  | {
+      type: "form";
+      name: string;
+      inputs: CardInput[];
+      submit: { label: string; value: ActionValue };
+    };
+
+export type OutboundMessage = { kind: "text"; text: string } | { kind: "card"; card: CardView };
+
+export interface SendOptions {
+  /** Our own key; the adapter derives the platform's dedup token from it so a retried send never posts twice. */
+  idempotencyKey: string;
+}
+
+export interface SendResult {
+  messageId: string;
+}
+
+/** Raised by adapters; `retryable` tells the outbox whether to try again, `retryAfterMs` when. */
+export class PlatformSendError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly details: { code?: number | string; status?: number; retryAfterMs?: number } = {},
+  ) {
+    super(message);
+    this.name = "PlatformSendError";
+  }
+}
+
+export interface PlatformClient {
+  readonly platform: PlatformName;
+  send(target: MessageTarget, message: OutboundMessage, options: SendOptions): Promise<SendResult>;
+  /** Replaces the content of a card sent earlier (Feishu: PATCH message; needs update_multi). */
+  updateCard(messageId: string, card: CardView): Promise<void>;
+}
+
+// ── inbound: verified platform requests become these ─────────────────────────
+
+export interface Sender {
+  /** The id the roster stores for this platform (Feishu open_id, DingTalk staffId). */
+  id: string;
+  /** Other ids the platform sent, for matching a roster that stores user_id/union_id instead. */
+  altIds?: { kind: "user_id" | "union_id" | "open_id" | "staff_id"; value: string }[];
+}
+
+export type InboundEvent =
+  | {
+      type: "message";
+      platform: PlatformName;
+      eventId: string;
+      messageId: string;
+      chatId: string;
+      chatType: "group" | "p2p";
+      sender: Sender;
+      /** With the bot's @-mention removed and whitespace trimmed. */
+      text: string;
+      mentionsBot: boolean;
+    }
+  | {
+      type: "bot_added";
+      platform: PlatformName;
+      eventId: string;
+      chatId: string;
+      chatName?: string;
+      operator?: Sender;
+    }
+  | {
+      type: "card_action";
+      platform: PlatformName;
+      eventId: string;
+      messageId: string;
+      chatId?: string;
+      operator: Sender;
+      value: ActionValue;
+      /** Form inputs by name, for form submissions. */
+      formValue?: Record<string, string | string[]>;
+    };
+
+export interface CardActionResponse {
+  toast?: { type: "success" | "info" | "warning" | "error"; text: string };
+  /** A replacement for the card the user clicked on. */
+  card?: CardView;
+}
