@@ -1,0 +1,143 @@
+/**
+ * Pure: our CardView → Feishu card JSON 2.0. `update_multi` is always on, since JSON 2.0 only
+ * supports shared cards and every card of ours may be patched later (sign-in counts, closed meetings).
+ */
+import type { ActionValue, CardBlock, CardButton, CardInput, CardTone, CardView } from "../types.ts";
+
+export type FeishuCardJson = {
+  schema: "2.0";
+  config: { update_multi: true; summary?: { content: string } };
+  header: {
+    title: PlainText;
+    subtitle?: PlainText;
+    template: string;
+  };
+  body: { elements: FeishuElement[] };
+};
+
+type PlainText = { tag: "plain_text"; content: string };
+type FeishuElement = Record<string, unknown>;
+
+const TONE_TEMPLATES: Record<CardTone, string> = {
+  blue: "blue",
+  green: "green",
+  orange: "orange",
+  red: "red",
+  grey: "grey",
+};
+
+const plain = (content: string): PlainText => ({ tag: "plain_text", content });
+
+/** Feishu markdown reads these characters as formatting; values from users must show as typed. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[&<>*_~`[\]()#|\\]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+const callback = (value: ActionValue) => [{ type: "callback", value }];
+
+function button(b: CardButton): FeishuElement {
+  return {
+    tag: "button",
+    text: plain(b.label),
+    type: b.style ?? "default",
+    behaviors: callback(b.value),
+    ...(b.confirm ? { confirm: { title: plain(b.confirm.title), text: plain(b.confirm.text) } } : {}),
+  };
+}
+
+/** Buttons side by side, wrapping on narrow screens. */
+function buttonRow(buttons: FeishuElement[]): FeishuElement {
+  return {
+    tag: "column_set",
+    flex_mode: "flow",
+    horizontal_spacing: "8px",
+    columns: buttons.map((b) => ({ tag: "column", width: "auto", elements: [b] })),
+  };
+}
+
+function input(i: CardInput): FeishuElement {
+  return {
+    tag: "input",
+    // Feishu wants names unique across the whole card, not just within the form.
+    name: i.name,
+    label: plain(i.label),
+    label_position: "top",
+    required: i.required ?? false,
+    width: "fill",
+    ...(i.placeholder ? { placeholder: plain(i.placeholder) } : {}),
+    ...(i.initial !== undefined ? { default_value: i.initial } : {}),
+    ...(i.multiline ? { input_type: "multiline_text", rows: 3, auto_resize: true } : {}),
+  };
+}
+
+function block(b: CardBlock): FeishuElement[] {
+  switch (b.type) {
+    case "markdown":
+      return [{ tag: "markdown", content: b.text }];
+    case "fields":
+      return b.fields.length === 0
+        ? []
+        : [
+            {
+              tag: "markdown",
+              content: b.fields
+                .map((f) => `**${escapeMarkdown(f.label)}**：${escapeMarkdown(f.value)}`)
+                .join("\n"),
+            },
+          ];
+    case "divider":
+      return [{ tag: "hr" }];
+    case "note":
+      return [
+        {
+          tag: "markdown",
+          content: `<font color='grey'>${escapeMarkdown(b.text)}</font>`,
+          text_size: "notation",
+        },
+      ];
+    case "buttons":
+      return b.buttons.length === 0 ? [] : [buttonRow(b.buttons.map(button))];
+    case "link":
+      return [
+        buttonRow([
+          {
+            tag: "button",
+            text: plain(b.label),
+            type: "default",
+            behaviors: [{ type: "open_url", default_url: b.url }],
+          },
+        ]),
+      ];
+    case "form":
+      return [
+        {
+          tag: "form",
+          name: b.name,
+          elements: [
+            ...b.inputs.map(input),
+            {
+              tag: "button",
+              name: `${b.name}_submit`,
+              text: plain(b.submit.label),
+              type: "primary",
+              form_action_type: "submit",
+              behaviors: callback(b.submit.value),
+            },
+          ],
+        },
+      ];
+  }
+}
+
+export function renderCard(card: CardView): FeishuCardJson {
+  return {
+    schema: "2.0",
+    config: { update_multi: true, summary: { content: card.header.title } },
+    header: {
+      title: plain(card.header.title),
+      ...(card.header.subtitle ? { subtitle: plain(card.header.subtitle) } : {}),
+      template: TONE_TEMPLATES[card.header.tone ?? "blue"],
+    },
+    body: { elements: card.blocks.flatMap(block) },
+  };
+}
