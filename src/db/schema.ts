@@ -444,6 +444,8 @@ export const outbox = pgTable(
     /** kind + subject + target + slot: planning twice never creates two rows. */
     idempotencyKey: text("idempotency_key").notNull().unique(),
     kind: text("kind").notNull(),
+    /** What the message is about (e.g. meeting:<id>), so a planner can withdraw rows it no longer wants. */
+    subject: text("subject").notNull().default(""),
     platform: platform("platform").notNull(),
     targetType: targetType("target_type").notNull(),
     targetId: text("target_id").notNull(),
@@ -451,12 +453,18 @@ export const outbox = pgTable(
     dueAt: ts("due_at").notNull(),
     /** After this the message is no longer useful and is skipped rather than sent late. */
     expiresAt: ts("expires_at"),
+    /** Recorded as skip_reason when the row is skipped for having expired. */
+    expiryReason: text("expiry_reason"),
     state: outboxState("state").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
     /** A claim's lease: a crashed sender's rows come back after it. */
     lockedUntil: ts("locked_until"),
+    /** Set per claim: a sender whose lease ran out cannot mark a row another sender has claimed since. */
+    claimToken: text("claim_token"),
     lastError: text("last_error"),
+    /** Why a row was skipped (expired, withdrawn) instead of sent. */
+    skipReason: text("skip_reason"),
     sentAt: ts("sent_at"),
     messageId: text("message_id"),
     createdAt: createdAt(),
@@ -465,8 +473,26 @@ export const outbox = pgTable(
   (t) => [
     index("outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
     index("outbox_state_idx").on(t.state, t.dueAt),
+    index("outbox_subject_idx").on(t.subject).where(sql`${t.state} = 'pending'`),
   ],
 );
+
+/**
+ * Shared send-rate limits: per key (the Feishu app, one chat or user) the earliest time the next
+ * message may go out. Every instance reserves slots here, so the limits hold across instances.
+ */
+export const sendRateSlots = pgTable("send_rate_slots", {
+  key: text("key").primaryKey(),
+  nextAt: ts("next_at").notNull(),
+});
+
+/** Local days off added by an admin (e.g. a city's own holiday); they override the official calendar. */
+export const localDaysOff = pgTable("local_days_off", {
+  day: day("day").primaryKey(),
+  reason: text("reason").notNull(),
+  addedBy: text("added_by").notNull(),
+  createdAt: createdAt(),
+});
 
 /** Every inbound platform event seen, so retries are answered and ignored. */
 export const inboundEvents = pgTable(

@@ -1,0 +1,114 @@
+import type { MessageTarget, PlatformName } from "../platforms/types.ts";
+import { MEETING_KIND_LABELS, type MeetingKind } from "./labels.ts";
+import { idempotencyKey, type PlannedMessage, type PlanResult } from "./reminders.ts";
+
+export interface MeetingForReminder {
+  id: string;
+  kind: MeetingKind;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  state: "scheduled" | "open" | "closed" | "cancelled";
+  place: string | null;
+  /** Where its reminders go: the branch chat, or each attendee of a 党组会/中心组 meeting. */
+  targets: { platform: PlatformName; target: MessageTarget }[];
+}
+
+export interface MeetingReminderInput {
+  meetings: MeetingForReminder[];
+  /** Minutes before the start; 0 is "starting now". */
+  leadMinutes: number[];
+  now: Date;
+  /** Rows are planned this far ahead of their due time, so a short outage does not delay them. */
+  horizonMs: number;
+  timeZone: string;
+}
+
+export const MEETING_REMINDER_KIND = "meeting.reminder";
+
+// A "starting now" reminder that arrives later than this is noise, not help.
+const STARTING_GRACE_MS = 15 * 60_000;
+
+export const meetingSubject = (meetingId: string) => `meeting:${meetingId}`;
+
+function formatLocal(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("zh-CN", {
+    timeZone,
+    month: "long",
+    day: "numeric",
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(instant);
+}
+
+/**
+ * Reminders for upcoming meetings. Each (meeting, lead time, target) gives one message due at
+ * start − lead; the slot includes the start time, so a rescheduled meeting gets fresh reminders while
+ * the old ones are withdrawn, and a cancelled or closed meeting withdraws all of its own.
+ */
+export function planMeetingReminders(input: MeetingReminderInput): PlanResult {
+  const messages: PlannedMessage[] = [];
+  const live = new Map<string, string[]>();
+  const dropped: string[] = [];
+  const planUntil = input.now.getTime() + input.horizonMs;
+  const leads = [...new Set(input.leadMinutes)].sort((a, b) => b - a);
+
+  for (const m of input.meetings) {
+    const subject = meetingSubject(m.id);
+    if (m.state === "cancelled" || m.state === "closed") {
+      dropped.push(subject);
+      continue;
+    }
+    const keep: string[] = [];
+    live.set(subject, keep);
+    for (const [i, lead] of leads.entries()) {
+      const dueAt = new Date(m.startsAt.getTime() - lead * 60_000);
+      if (dueAt.getTime() > planUntil) continue;
+      // Each reminder is useful until the next one is due: after an outage, or for a meeting scheduled
+      // at short notice, members get the nearest reminder only, not a burst of all of them.
+      const closer = leads[i + 1];
+      const expiresAt =
+        lead === 0
+          ? new Date(Math.min(m.startsAt.getTime() + STARTING_GRACE_MS, m.endsAt.getTime()))
+          : new Date(m.startsAt.getTime() - (closer ?? 0) * 60_000);
+      const expiryReason =
+        lead === 0
+          ? "会议开始已超过 15 分钟，不再提醒"
+          : closer === undefined || closer === 0
+            ? `会议已开始，提前 ${lead} 分钟的提醒不再有用`
+            : `已到提前 ${closer} 分钟提醒的时间，提前 ${lead} 分钟的提醒不再发送`;
+      const slot = `T-${lead}m@${m.startsAt.toISOString()}`;
+      const where = m.place ? `，地点：${m.place}` : "";
+      const when = formatLocal(m.startsAt, input.timeZone);
+      const text =
+        lead === 0
+          ? `【会议提醒】${MEETING_KIND_LABELS[m.kind]}「${m.title}」现在开始（${when}）${where}。请准时参加并签到。`
+          : `【会议提醒】${MEETING_KIND_LABELS[m.kind]}「${m.title}」将于 ${when} 开始${where}。`;
+      for (const { platform, target } of m.targets) {
+        const key = idempotencyKey({ kind: MEETING_REMINDER_KIND, subject, platform, target, slot });
+        keep.push(key);
+        messages.push({
+          idempotencyKey: key,
+          kind: MEETING_REMINDER_KIND,
+          subject,
+          platform,
+          target,
+          message: { kind: "text", text },
+          dueAt,
+          expiresAt,
+          expiryReason,
+        });
+      }
+    }
+  }
+
+  const withdrawals = [...live].map(([subject, keep]) => ({
+    subjects: [subject],
+    keep,
+    reason: "会议时间已调整，旧提醒作废",
+  }));
+  if (dropped.length > 0) withdrawals.push({ subjects: dropped, keep: [], reason: "会议已取消或已结束" });
+  return { messages, withdrawals };
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { type MeetingForReminder, planMeetingReminders } from "../../src/domain/meeting-reminders.ts";
+
+const start = new Date("2026-11-24T06:30:00Z"); // 14:30 Beijing
+const meeting = (over: Partial<MeetingForReminder> = {}): MeetingForReminder => ({
+  id: "m1",
+  kind: "committee",
+  title: "十一月支委会",
+  startsAt: start,
+  endsAt: new Date(start.getTime() + 90 * 60_000),
+  state: "scheduled",
+  place: "三楼会议室",
+  targets: [{ platform: "feishu", target: { type: "chat", id: "oc_branch" } }],
+  ...over,
+});
+const plan = (now: Date, meetings = [meeting()]) =>
+  planMeetingReminders({
+    meetings,
+    leadMinutes: [1440, 60, 0],
+    now,
+    horizonMs: 15 * 60_000,
+    timeZone: "Asia/Shanghai",
+  });
+
+describe("meeting reminder planner", () => {
+  it("plans each reminder once it is within the horizon, with a deterministic key", () => {
+    const early = plan(new Date(start.getTime() - 2 * 86_400_000));
+    expect(early.messages).toHaveLength(0);
+    const dayBefore = plan(new Date(start.getTime() - 1440 * 60_000 - 10 * 60_000));
+    expect(dayBefore.messages).toHaveLength(1);
+    const [m] = dayBefore.messages;
+    expect(m?.idempotencyKey).toBe(
+      "meeting.reminder|meeting:m1|feishu:chat:oc_branch|T-1440m@2026-11-24T06:30:00.000Z",
+    );
+    expect(m?.dueAt.toISOString()).toBe("2026-11-23T06:30:00.000Z");
+    // Useful until the 1-hour reminder takes over.
+    expect(m?.expiresAt?.toISOString()).toBe("2026-11-24T05:30:00.000Z");
+    expect(m?.message).toEqual({
+      kind: "text",
+      text: "【会议提醒】支部委员会「十一月支委会」将于 11月24日周二 14:30 开始，地点：三楼会议室。",
+    });
+    expect(plan(new Date(start.getTime() - 1440 * 60_000 - 10 * 60_000))).toEqual(dayBefore);
+  });
+
+  it("gives the 1-hour reminder an expiry at the start and 'starting now' a 15-minute grace", () => {
+    const { messages } = plan(new Date(start.getTime() - 5 * 60_000));
+    const byLead = new Map(messages.map((m) => [m.idempotencyKey.split("|")[3]?.split("@")[0], m]));
+    expect(byLead.get("T-60m")?.expiresAt).toEqual(start);
+    expect(byLead.get("T-0m")?.expiresAt?.toISOString()).toBe("2026-11-24T06:45:00.000Z");
+    expect(byLead.get("T-0m")?.expiryReason).toContain("15 分钟");
+  });
+
+  it("withdraws a cancelled meeting's reminders and a rescheduled meeting's old ones", () => {
+    const cancelled = plan(start, [meeting({ state: "cancelled" })]);
+    expect(cancelled.messages).toHaveLength(0);
+    expect(cancelled.withdrawals).toEqual([
+      { subjects: ["meeting:m1"], keep: [], reason: "会议已取消或已结束" },
+    ]);
+    const live = plan(new Date(start.getTime() - 30 * 60_000));
+    expect(live.withdrawals[0]?.keep).toEqual(live.messages.map((m) => m.idempotencyKey));
+  });
+
+  it("sends organ-level meeting reminders to each attendee", () => {
+    const { messages } = plan(new Date(start.getTime() - 30 * 60_000), [
+      meeting({
+        kind: "leading_group",
+        targets: [
+          { platform: "feishu", target: { type: "user", id: "ou_1" } },
+          { platform: "feishu", target: { type: "user", id: "ou_2" } },
+        ],
+      }),
+    ]);
+    expect(messages.filter((m) => m.idempotencyKey.includes("T-60m")).map((m) => m.target.id)).toEqual([
+      "ou_1",
+      "ou_2",
+    ]);
+  });
+});
