@@ -1,0 +1,334 @@
+import { and, asc, eq, gte, inArray, lt, ne, sql } from "drizzle-orm";
+import type { AttendanceStatus } from "../../domain/attendance.ts";
+import type { MeetingKind } from "../../domain/labels.ts";
+import {
+  attendance,
+  auditLog,
+  leadingBodyMembers,
+  meetingCards,
+  meetingInvitees,
+  meetings,
+  members,
+} from "../schema.ts";
+import type { Executor } from "../types.ts";
+
+export type MeetingRow = typeof meetings.$inferSelect;
+export type AttendanceRow = typeof attendance.$inferSelect;
+
+/** Who is expected at a meeting of this kind: the branch, one Party group, or a leading body. */
+export async function expectedAttendeeIds(
+  db: Executor,
+  scope: { orgId: string; branchId: string | null; kind: MeetingKind; partyGroupId: string | null },
+): Promise<string[]> {
+  if (scope.kind === "leading_group" || scope.kind === "central_group") {
+    const rows = await db
+      .select({ id: members.id })
+      .from(leadingBodyMembers)
+      .innerJoin(members, eq(members.id, leadingBodyMembers.memberId))
+      .where(
+        and(
+          eq(leadingBodyMembers.orgId, scope.orgId),
+          eq(leadingBodyMembers.body, scope.kind),
+          eq(members.active, true),
+        ),
+      )
+      .orderBy(asc(members.code));
+    return rows.map((r) => r.id);
+  }
+  if (!scope.branchId) return [];
+  const conditions = [eq(members.branchId, scope.branchId), eq(members.active, true)];
+  if (scope.kind === "party_group" && scope.partyGroupId)
+    conditions.push(eq(members.partyGroupId, scope.partyGroupId));
+  const rows = await db
+    .select({ id: members.id })
+    .from(members)
+    .where(and(...conditions))
+    .orderBy(asc(members.code));
+  return rows.map((r) => r.id);
+}
+
+export interface NewMeeting {
+  orgId: string;
+  branchId: string | null;
+  partyGroupId: string | null;
+  kind: MeetingKind;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  place: string | null;
+  createdBy: string | null;
+}
+
+/** Creates the meeting with its invitees fixed now, so later roster changes do not rewrite who was expected. */
+export async function insertMeeting(
+  db: Executor,
+  input: NewMeeting,
+  inviteeIds: string[],
+  now: Date,
+): Promise<MeetingRow> {
+  const [row] = await db
+    .insert(meetings)
+    .values({ ...input, createdAt: now, updatedAt: now })
+    .returning();
+  if (!row) throw new Error("insert meeting returned nothing");
+  if (inviteeIds.length > 0) {
+    await db.insert(meetingInvitees).values(inviteeIds.map((memberId) => ({ meetingId: row.id, memberId })));
+  }
+  await db.insert(auditLog).values({
+    orgId: input.orgId,
+    actorId: input.createdBy,
+    action: "create",
+    entity: "meeting",
+    entityId: row.id,
+    after: { kind: input.kind, title: input.title, startsAt: input.startsAt, place: input.place },
+    at: now,
+  });
+  return row;
+}
+
+export async function findMeeting(db: Executor, id: string): Promise<MeetingRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await db.select().from(meetings).where(eq(meetings.id, id));
+  return row;
+}
+
+export async function updateMeeting(
+  db: Executor,
+  id: string,
+  patch: Partial<Pick<MeetingRow, "title" | "startsAt" | "endsAt" | "place" | "cancelledReason">>,
+  actorId: string | null,
+  now: Date,
+): Promise<MeetingRow | undefined> {
+  const [before] = await db.select().from(meetings).where(eq(meetings.id, id));
+  if (!before) return undefined;
+  const [row] = await db
+    .update(meetings)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(meetings.id, id))
+    .returning();
+  await db.insert(auditLog).values({
+    orgId: before.orgId,
+    actorId,
+    action: "update",
+    entity: "meeting",
+    entityId: id,
+    before: Object.fromEntries(Object.keys(patch).map((k) => [k, before[k as keyof MeetingRow]])),
+    after: patch,
+    at: now,
+  });
+  return row;
+}
+
+/**
+ * Moves a meeting between states only from the expected ones, atomically: two secretaries pressing
+ * 结束签到 together close it once.
+ */
+export async function transitionMeeting(
+  db: Executor,
+  id: string,
+  from: MeetingRow["state"][],
+  to: MeetingRow["state"],
+  options: { actorId: string | null; actorLabel?: string; now: Date; reason?: string },
+): Promise<MeetingRow | undefined> {
+  const [row] = await db
+    .update(meetings)
+    .set({
+      state: to,
+      updatedAt: options.now,
+      ...(to === "closed" ? { closedAt: options.now } : {}),
+      ...(to === "cancelled" ? { cancelledReason: options.reason ?? null } : {}),
+    })
+    .where(and(eq(meetings.id, id), inArray(meetings.state, from)))
+    .returning();
+  if (row) {
+    await db.insert(auditLog).values({
+      orgId: row.orgId,
+      actorId: options.actorId,
+      actorLabel: options.actorLabel ?? null,
+      action: to === "closed" ? "close" : to === "cancelled" ? "cancel" : to === "open" ? "open" : "update",
+      entity: "meeting",
+      entityId: id,
+      before: { state: from },
+      after: { state: to, reason: options.reason ?? null },
+      at: options.now,
+    });
+  }
+  return row;
+}
+
+export interface InviteeRow {
+  memberId: string;
+  name: string;
+  code: string;
+  role: string;
+}
+
+export async function listInvitees(db: Executor, meetingId: string): Promise<InviteeRow[]> {
+  return db
+    .select({ memberId: members.id, name: members.name, code: members.code, role: members.role })
+    .from(meetingInvitees)
+    .innerJoin(members, eq(members.id, meetingInvitees.memberId))
+    .where(eq(meetingInvitees.meetingId, meetingId))
+    .orderBy(asc(members.code));
+}
+
+export async function isInvitee(db: Executor, meetingId: string, memberId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ m: meetingInvitees.memberId })
+    .from(meetingInvitees)
+    .where(and(eq(meetingInvitees.meetingId, meetingId), eq(meetingInvitees.memberId, memberId)));
+  return Boolean(row);
+}
+
+export async function findAttendance(
+  db: Executor,
+  meetingId: string,
+  memberId: string,
+): Promise<AttendanceRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(attendance)
+    .where(and(eq(attendance.meetingId, meetingId), eq(attendance.memberId, memberId)));
+  return row;
+}
+
+export async function listAttendance(db: Executor, meetingId: string): Promise<AttendanceRow[]> {
+  return db.select().from(attendance).where(eq(attendance.meetingId, meetingId));
+}
+
+export interface AttendanceWrite {
+  meetingId: string;
+  memberId: string;
+  status: AttendanceStatus;
+  late: boolean;
+  reason: string | null;
+  source: AttendanceRow["source"];
+  recordedBy: string | null;
+  at: Date;
+}
+
+/**
+ * One row per meeting × member whatever the concurrency: a repeated click finds its row already in
+ * that state and writes nothing. Returns whether anything changed.
+ */
+export async function writeAttendance(db: Executor, w: AttendanceWrite): Promise<boolean> {
+  const rows = await db
+    .insert(attendance)
+    .values({
+      meetingId: w.meetingId,
+      memberId: w.memberId,
+      status: w.status,
+      late: w.late,
+      reason: w.reason,
+      source: w.source,
+      recordedBy: w.recordedBy,
+      recordedAt: w.at,
+      updatedAt: w.at,
+    })
+    .onConflictDoUpdate({
+      target: [attendance.meetingId, attendance.memberId],
+      set: {
+        status: w.status,
+        late: w.late,
+        reason: w.reason,
+        source: w.source,
+        recordedBy: w.recordedBy,
+        recordedAt: w.at,
+        updatedAt: w.at,
+      },
+      setWhere: sql`${attendance.status} is distinct from ${w.status} or ${attendance.reason} is distinct from ${w.reason}`,
+    })
+    .returning({ memberId: attendance.memberId });
+  return rows.length > 0;
+}
+
+/** Invitees with neither sign-in nor leave: the absentees once the meeting closes. */
+export async function listMissing(db: Executor, meetingId: string): Promise<InviteeRow[]> {
+  return db
+    .select({ memberId: members.id, name: members.name, code: members.code, role: members.role })
+    .from(meetingInvitees)
+    .innerJoin(members, eq(members.id, meetingInvitees.memberId))
+    .leftJoin(
+      attendance,
+      and(
+        eq(attendance.meetingId, meetingInvitees.meetingId),
+        eq(attendance.memberId, meetingInvitees.memberId),
+      ),
+    )
+    .where(
+      and(
+        eq(meetingInvitees.meetingId, meetingId),
+        sql`(${attendance.status} is null or ${attendance.status} = 'absent')`,
+      ),
+    )
+    .orderBy(asc(members.code));
+}
+
+/** Marks every invitee without a record absent (at close), so the ledger has a row per person. */
+export async function markMissingAbsent(db: Executor, meetingId: string, at: Date): Promise<number> {
+  const rows = await db.execute<{ member_id: string }>(sql`
+    insert into ${attendance} (meeting_id, member_id, status, late, source, recorded_at, updated_at)
+    select i.meeting_id, i.member_id, 'absent', false, 'system', ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
+    from ${meetingInvitees} i
+    where i.meeting_id = ${meetingId}
+    on conflict (meeting_id, member_id) do nothing
+    returning member_id`);
+  return Array.isArray(rows) ? rows.length : ((rows as { rows?: unknown[] }).rows?.length ?? 0);
+}
+
+export async function saveMeetingCard(
+  db: Executor,
+  card: {
+    meetingId: string;
+    platform: "feishu" | "dingtalk";
+    purpose: typeof meetingCards.$inferInsert.purpose;
+    chatId: string;
+    messageId: string;
+  },
+): Promise<void> {
+  await db.insert(meetingCards).values(card).onConflictDoNothing();
+}
+
+export async function findMeetingCards(
+  db: Executor,
+  meetingId: string,
+  purpose?: typeof meetingCards.$inferInsert.purpose,
+) {
+  const conditions = [eq(meetingCards.meetingId, meetingId)];
+  if (purpose) conditions.push(eq(meetingCards.purpose, purpose));
+  return db
+    .select()
+    .from(meetingCards)
+    .where(and(...conditions))
+    .orderBy(asc(meetingCards.createdAt));
+}
+
+/** A branch's meetings in [from, to), cancelled ones left out, oldest first. */
+export async function listBranchMeetings(
+  db: Executor,
+  branchId: string,
+  from: Date,
+  to: Date,
+): Promise<MeetingRow[]> {
+  return db
+    .select()
+    .from(meetings)
+    .where(
+      and(
+        eq(meetings.branchId, branchId),
+        gte(meetings.startsAt, from),
+        lt(meetings.startsAt, to),
+        ne(meetings.state, "cancelled"),
+      ),
+    )
+    .orderBy(asc(meetings.startsAt));
+}
+
+/** Meetings whose end has passed but that are still open for sign-in: the ticker closes them. */
+export async function listMeetingsToClose(db: Executor, now: Date): Promise<MeetingRow[]> {
+  return db
+    .select()
+    .from(meetings)
+    .where(and(inArray(meetings.state, ["scheduled", "open"]), lt(meetings.endsAt, now)))
+    .orderBy(asc(meetings.endsAt));
+}
