@@ -82,6 +82,49 @@ const databaseUrl = z
     return v;
   });
 
+const number = (fallback: number, check: (n: number) => boolean, rule: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n) || !check(n)) {
+        ctx.addIssue({ code: "custom", message: rule });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const leadMinutes = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === "") return [1440, 60, 0];
+    const list = v.split(",").map((x) => Number(x.trim()));
+    if (list.some((n) => !Number.isInteger(n) || n < 0 || n > 60 * 24 * 30)) {
+      ctx.addIssue({ code: "custom", message: "应为逗号分隔的分钟数（0–43200），例如 1440,60,0" });
+      return z.NEVER;
+    }
+    return [...new Set(list)].sort((a, b) => b - a);
+  });
+
+const clockTime = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === "") return "09:00";
+    const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v);
+    if (!m) {
+      ctx.addIssue({ code: "custom", message: "应为 HH:MM，例如 09:00" });
+      return z.NEVER;
+    }
+    return `${m[1]?.padStart(2, "0")}:${m[2]}`;
+  });
+
 const envSchema = z.object({
   PORT: port,
   HOST: optionalText,
@@ -93,6 +136,20 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v ?? "info"),
   SCHEDULER_ENABLED: flag(true),
+  OUTBOX_APP_RATE: number(40, (n) => n > 0 && n <= 50, "应为 0–50 之间的数（每秒条数；飞书上限 50）"),
+  OUTBOX_TARGET_INTERVAL_MS: number(
+    1100,
+    (n) => Number.isInteger(n) && n >= 1000 && n <= 60_000,
+    "应为 1000–60000 之间的整数（毫秒；同一会话每秒至多 1 条）",
+  ),
+  OUTBOX_MAX_ATTEMPTS: number(8, (n) => Number.isInteger(n) && n >= 1 && n <= 50, "应为 1–50 之间的整数"),
+  OUTBOX_LEASE_SECONDS: number(
+    120,
+    (n) => Number.isInteger(n) && n >= 10 && n <= 3600,
+    "应为 10–3600 之间的整数（秒）",
+  ),
+  REMINDER_LEAD_MINUTES: leadMinutes,
+  WORKDAY_REMINDER_TIME: clockTime,
   FEISHU_APP_ID: optionalText,
   FEISHU_APP_SECRET: optionalText,
   FEISHU_ENCRYPT_KEY: optionalText,
@@ -113,6 +170,21 @@ export interface FeishuConfig {
   botName: string;
 }
 
+export interface SchedulerConfig {
+  /** Messages per second per platform app, shared by all instances (Feishu allows 50; we keep 20% spare). */
+  appRatePerSecond: number;
+  /** Minimum gap between two messages to the same chat or person. */
+  targetIntervalMs: number;
+  /** Sends tried before a row is parked as failed. */
+  maxAttempts: number;
+  /** How long a claimed row stays with its sender before another instance may take it over. */
+  leaseMs: number;
+  /** Meeting reminders, in minutes before the start (0: "starting now"). */
+  meetingLeadMinutes: number[];
+  /** Local time at which reminders moved off a day off go out on the next working day. */
+  workdayTime: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -121,6 +193,7 @@ export interface Config {
   timezone: string;
   logLevel: LogLevel;
   schedulerEnabled: boolean;
+  scheduler: SchedulerConfig;
   /** Who users should ask when they are not in the roster (shown in replies). */
   adminContact: string;
   feishu: FeishuConfig | undefined;
@@ -158,6 +231,14 @@ export function loadConfig(env: EnvRecord): Config {
     timezone: e.ZHIBU_TIMEZONE,
     logLevel: e.LOG_LEVEL,
     schedulerEnabled: e.SCHEDULER_ENABLED,
+    scheduler: {
+      appRatePerSecond: e.OUTBOX_APP_RATE,
+      targetIntervalMs: e.OUTBOX_TARGET_INTERVAL_MS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      leaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
+      meetingLeadMinutes: e.REMINDER_LEAD_MINUTES,
+      workdayTime: e.WORKDAY_REMINDER_TIME,
+    },
     adminContact: e.ADMIN_CONTACT ?? "机关党委办公室",
     feishu:
       e.FEISHU_APP_ID && e.FEISHU_APP_SECRET

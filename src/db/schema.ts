@@ -474,6 +474,7 @@ export const outbox = pgTable(
     index("outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
     index("outbox_state_idx").on(t.state, t.dueAt),
     index("outbox_subject_idx").on(t.subject).where(sql`${t.state} = 'pending'`),
+    index("outbox_target_idx").on(t.platform, t.targetType, t.targetId).where(sql`${t.state} = 'pending'`),
   ],
 );
 

@@ -1,0 +1,27 @@
+import { loadMeetingsForReminders } from "../../db/queries/reminder-sources.ts";
+import { planMeetingReminders } from "../../domain/meeting-reminders.ts";
+import type { ReminderPlanner } from "../scheduler.ts";
+
+export interface MeetingReminderSettings {
+  leadMinutes: number[];
+  /** Rows are stored this long before they fall due. */
+  horizonMs?: number;
+  /** Meetings that started this long ago are still planned for, so an outage's stale reminders get a skip reason. */
+  lookbackMs?: number;
+}
+
+export function createMeetingReminderPlanner(settings: MeetingReminderSettings): ReminderPlanner {
+  const horizonMs = settings.horizonMs ?? 15 * 60_000;
+  const lookbackMs = settings.lookbackMs ?? 24 * 60 * 60_000;
+  const maxLeadMs = Math.max(0, ...settings.leadMinutes) * 60_000;
+  return {
+    name: "meeting-reminders",
+    async plan({ db, now, timeZone }) {
+      const meetings = await loadMeetingsForReminders(db, {
+        from: new Date(now.getTime() - lookbackMs),
+        to: new Date(now.getTime() + maxLeadMs + horizonMs),
+      });
+      return planMeetingReminders({ meetings, leadMinutes: settings.leadMinutes, now, horizonMs, timeZone });
+    },
+  };
+}

@@ -1,0 +1,302 @@
+import type { SchedulerConfig } from "../config.ts";
+import {
+  appLimitKey,
+  claimDue,
+  enqueue,
+  holdSlotUntil,
+  markFailed,
+  markSent,
+  markSkipped,
+  nextClaimableAt,
+  type OutboxRow,
+  reserveSlot,
+  retryLater,
+  skipExpired,
+  slotFreeAt,
+  targetLimitKey,
+  tryTakeSlot,
+  withdraw,
+} from "../db/queries/outbox.ts";
+import type { Database, Executor } from "../db/types.ts";
+import { backoffDelayMs } from "../domain/backoff.ts";
+import { applyWorkCalendar, type PlanResult } from "../domain/reminders.ts";
+import type { WorkCalendar } from "../domain/work-calendar.ts";
+import type { Logger } from "../lib/logger.ts";
+import { type PlatformClient, type PlatformName, PlatformSendError } from "../platforms/types.ts";
+
+/**
+ * The scheduler use case. One `tick` plans reminders into the outbox and sends whatever is due.
+ * All state is in Postgres, so node-cron on Node, a Cron Trigger on Workers, and any number of
+ * instances at once can all call it.
+ */
+
+export interface PlannerContext {
+  db: Executor;
+  now: Date;
+  timeZone: string;
+}
+
+/**
+ * A source of reminders. `plan` loads what it needs and hands it to a pure domain planner; the scheduler
+ * applies the work calendar, stores the messages (deduplicated by key) and performs the withdrawals.
+ * Add one by appending it to `defaultPlanners` in src/app/planners/index.ts.
+ */
+export interface ReminderPlanner {
+  name: string;
+  plan(ctx: PlannerContext): Promise<PlanResult>;
+}
+
+export interface SchedulerDeps {
+  db: Database;
+  /** One client per platform this instance can send on; rows for other platforms wait. */
+  clients: Partial<Record<PlatformName, PlatformClient>>;
+  planners: ReminderPlanner[];
+  timeZone: string;
+  settings: SchedulerConfig;
+  /** Loaded once per tick: official calendar plus the admin's local days off. */
+  loadCalendar: (db: Executor) => Promise<WorkCalendar>;
+  logger: Logger;
+  clock?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Sends in flight per instance; the shared rate limit, not this, sets the pace. */
+  concurrency?: number;
+  /** Test seam: runs right after rows are claimed; throwing there stops the tick like a crash would. */
+  afterClaim?: (rows: OutboxRow[]) => Promise<void> | void;
+}
+
+export interface TickOptions {
+  /** The instant to plan for; defaults to the clock. */
+  now?: Date;
+  /** Stop claiming new rows after this long (in-flight sends still finish). */
+  budgetMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface TickReport {
+  planned: number;
+  withdrawn: number;
+  expired: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  skipped: number;
+  /** Claimed but put back because the target was still inside its interval. */
+  deferred: number;
+  /** Marks that found the row claimed by someone else (our lease had run out). */
+  lostLeases: number;
+  plannerErrors: number;
+}
+
+export interface Scheduler {
+  tick(options?: TickOptions): Promise<TickReport>;
+}
+
+// Feishu's per-chat/per-user frequency code; other 429s are treated as the app's limit.
+const TARGET_RATE_LIMIT_CODES = new Set<number | string>([230020]);
+
+// A tick waits for rows claimable within this (a chat's next message, a short 429) and leaves
+// longer waits, such as backoff retries, to a later tick.
+const MAX_IDLE_WAIT_MS = 3000;
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+function errorText(error: unknown): string {
+  if (error instanceof PlatformSendError) {
+    const d = error.details;
+    const extra = [d.status ? `HTTP ${d.status}` : "", d.code !== undefined ? `code ${d.code}` : ""]
+      .filter(Boolean)
+      .join(", ");
+    return extra ? `${error.message} (${extra})` : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const clock = deps.clock ?? (() => new Date());
+  const sleep = deps.sleep ?? realSleep;
+  const random = deps.random ?? Math.random;
+  const concurrency = deps.concurrency ?? 8;
+  const { db, settings, logger } = deps;
+  const platforms = (Object.keys(deps.clients) as PlatformName[]).filter((p) => deps.clients[p]);
+  const appIntervalMs = 1000 / settings.appRatePerSecond;
+
+  async function plan(now: Date, report: TickReport): Promise<void> {
+    let calendar: WorkCalendar | undefined;
+    for (const planner of deps.planners) {
+      try {
+        const result = await planner.plan({ db, now, timeZone: deps.timeZone });
+        let messages = result.messages;
+        if (messages.some((m) => m.workdaysOnly)) {
+          calendar ??= await deps.loadCalendar(db);
+          messages = applyWorkCalendar(messages, {
+            calendar,
+            timeZone: deps.timeZone,
+            workdayTime: settings.workdayTime,
+          });
+        }
+        report.planned += await enqueue(db, messages, now);
+        for (const w of result.withdrawals) report.withdrawn += await withdraw(db, w, now);
+      } catch (error) {
+        // One broken planner must not stop the others, nor the sending of what is already queued.
+        report.plannerErrors++;
+        logger.error("提醒规划失败", { planner: planner.name, error });
+      }
+    }
+  }
+
+  async function settleFailure(row: OutboxRow & { claimToken: string }, error: unknown, report: TickReport) {
+    const now = clock();
+    const text = errorText(error);
+    const err = error instanceof PlatformSendError ? error : undefined;
+    const retryAfterMs = err?.details.retryAfterMs ?? (err?.details.status === 429 ? 1000 : undefined);
+    if (retryAfterMs !== undefined) {
+      // Rate limited: nobody on this key sends before the reset, and the try doesn't count.
+      const until = new Date(now.getTime() + retryAfterMs);
+      const targetLevel = err?.details.code !== undefined && TARGET_RATE_LIMIT_CODES.has(err.details.code);
+      await holdSlotUntil(
+        db,
+        targetLevel ? targetLimitKey(row.platform, row.target) : appLimitKey(row.platform),
+        until,
+      );
+      await retryLater(db, row, { nextAttemptAt: until, error: text, refund: true, now });
+      report.retried++;
+      return;
+    }
+    const retryable = err ? err.retryable : true;
+    if (!retryable || row.attempts >= settings.maxAttempts) {
+      await markFailed(db, row, `第 ${row.attempts} 次发送失败：${text}`, now);
+      report.failed++;
+      logger.warn("消息发送失败，已搁置", { id: row.id, kind: row.kind, error: text });
+      return;
+    }
+    const delay = backoffDelayMs(row.attempts, random);
+    await retryLater(db, row, { nextAttemptAt: new Date(now.getTime() + delay), error: text, now });
+    report.retried++;
+  }
+
+  async function sendOne(row: OutboxRow & { claimToken: string }, report: TickReport): Promise<void> {
+    const client = deps.clients[row.platform];
+    if (!client) return; // not claimable: claimDue filters on our platforms
+    if (row.expiresAt && row.expiresAt <= clock()) {
+      await markSkipped(db, row, row.expiryReason ?? "已过有效期", clock());
+      report.skipped++;
+      return;
+    }
+    const slot = await reserveSlot(db, appLimitKey(row.platform), appIntervalMs, clock());
+    const wait = slot.getTime() - clock().getTime();
+    if (wait > 0) await sleep(wait);
+    // The target's slot is taken at the moment of sending, so its 1-per-interval holds at the recipient
+    // even if this worker woke up late.
+    const sendAt = clock();
+    const targetKey = targetLimitKey(row.platform, row.target);
+    if (!(await tryTakeSlot(db, targetKey, settings.targetIntervalMs, sendAt))) {
+      const free = await slotFreeAt(db, targetKey, sendAt);
+      await retryLater(db, row, { nextAttemptAt: free, error: null, refund: true, now: sendAt });
+      report.deferred++;
+      return;
+    }
+    let messageId: string;
+    try {
+      ({ messageId } = await client.send(row.target, row.message, { idempotencyKey: row.idempotencyKey }));
+    } catch (error) {
+      await settleFailure(row, error, report);
+      return;
+    }
+    if (await markSent(db, row, messageId, clock())) report.sent++;
+    else {
+      report.lostLeases++;
+      logger.warn("发送成功但租约已被接管；平台按幂等键去重", { id: row.id, key: row.idempotencyKey });
+    }
+  }
+
+  async function send(deadline: number, report: TickReport, signal?: AbortSignal): Promise<void> {
+    if (platforms.length === 0) return;
+    const queue: (OutboxRow & { claimToken: string })[] = [];
+    let refilling: Promise<boolean> | undefined;
+    const active = () => !signal?.aborted && clock().getTime() < deadline;
+
+    // Single-flight: workers that run dry share one claim. Returns false when the tick is done.
+    const refill = () => {
+      refilling ??= (async () => {
+        try {
+          while (active()) {
+            const token = crypto.randomUUID();
+            const claimed = await claimDue(db, {
+              now: clock(),
+              limit: concurrency * 2,
+              leaseMs: settings.leaseMs,
+              token,
+              platforms,
+            });
+            if (claimed.length > 0) {
+              if (deps.afterClaim) await deps.afterClaim(claimed);
+              for (const row of claimed) queue.push({ ...row, claimToken: token });
+              return true;
+            }
+            // Nothing claimable now: wait for what becomes claimable soon (a chat's next message,
+            // a retry), rather than leaving it to the next tick a minute later.
+            const next = await nextClaimableAt(db, platforms, clock());
+            if (
+              !next ||
+              next.getTime() >= deadline ||
+              next.getTime() - clock().getTime() > MAX_IDLE_WAIT_MS
+            ) {
+              return false;
+            }
+            await sleep(Math.min(1000, Math.max(20, next.getTime() - clock().getTime() + 5)));
+          }
+          return false;
+        } finally {
+          refilling = undefined;
+        }
+      })();
+      return refilling;
+    };
+
+    const worker = async () => {
+      while (true) {
+        const row = queue.shift();
+        if (row) {
+          try {
+            await sendOne(row, report);
+          } catch (error) {
+            // A database hiccup: the row stays leased and comes back after the lease.
+            logger.error("发送处理出错", { id: row.id, error });
+          }
+          continue;
+        }
+        if (!active()) return;
+        if (!(await refill())) return;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  return {
+    async tick(options = {}) {
+      const report: TickReport = {
+        planned: 0,
+        withdrawn: 0,
+        expired: 0,
+        sent: 0,
+        retried: 0,
+        failed: 0,
+        skipped: 0,
+        deferred: 0,
+        lostLeases: 0,
+        plannerErrors: 0,
+      };
+      const started = clock().getTime();
+      const now = options.now ?? clock();
+      await plan(now, report);
+      const expired = await skipExpired(db, clock());
+      report.expired = expired.length;
+      for (const row of expired) {
+        logger.info("过期提醒已跳过", { id: row.id, kind: row.kind, reason: row.skipReason });
+      }
+      await send(started + (options.budgetMs ?? 50_000), report, options.signal);
+      return report;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { and, eq, gte, inArray, lte, or } from "drizzle-orm";
+import type { MeetingKind } from "../../domain/labels.ts";
+import type { MeetingForReminder } from "../../domain/meeting-reminders.ts";
+import { branchChats, meetingInvitees, meetings, memberIdentities } from "../schema.ts";
+import type { Executor } from "../types.ts";
+
+/**
+ * Meetings starting within [from, to] with where their reminders go: a branch meeting to the branch's
+ * group chat; an organ-level one (党组会, 中心组, no branch) to each invitee one-to-one.
+ */
+export async function loadMeetingsForReminders(
+  db: Executor,
+  window: { from: Date; to: Date },
+): Promise<MeetingForReminder[]> {
+  const found = await db
+    .select()
+    .from(meetings)
+    .where(and(gte(meetings.startsAt, window.from), lte(meetings.startsAt, window.to)));
+  if (found.length === 0) return [];
+
+  const branchIds = [...new Set(found.flatMap((m) => (m.branchId ? [m.branchId] : [])))];
+  const chats =
+    branchIds.length > 0
+      ? await db.select().from(branchChats).where(inArray(branchChats.branchId, branchIds))
+      : [];
+  const organLevel = found.filter((m) => !m.branchId).map((m) => m.id);
+  const people =
+    organLevel.length > 0
+      ? await db
+          .select({
+            meetingId: meetingInvitees.meetingId,
+            platform: memberIdentities.platform,
+            value: memberIdentities.value,
+          })
+          .from(meetingInvitees)
+          .innerJoin(memberIdentities, eq(memberIdentities.memberId, meetingInvitees.memberId))
+          .where(
+            and(
+              inArray(meetingInvitees.meetingId, organLevel),
+              or(
+                and(eq(memberIdentities.platform, "feishu"), eq(memberIdentities.kind, "open_id")),
+                and(eq(memberIdentities.platform, "dingtalk"), eq(memberIdentities.kind, "staff_id")),
+              ),
+            ),
+          )
+      : [];
+
+  return found.map((m) => ({
+    id: m.id,
+    kind: m.kind as MeetingKind,
+    title: m.title,
+    startsAt: m.startsAt,
+    endsAt: m.endsAt,
+    state: m.state,
+    place: m.place,
+    targets: m.branchId
+      ? chats
+          .filter((c) => c.branchId === m.branchId)
+          .map((c) => ({ platform: c.platform, target: { type: "chat" as const, id: c.chatId } }))
+      : people
+          .filter((p) => p.meetingId === m.id)
+          .map((p) => ({ platform: p.platform, target: { type: "user" as const, id: p.value } })),
+  }));
+}
