@@ -1,8 +1,12 @@
 import type { ExecutionContext } from "hono";
-import { loadConfig } from "../config.ts";
+import { createFeishuModule } from "../app/feishu-module.ts";
+import { type FeishuConfig, loadConfig } from "../config.ts";
 import { createPostgresDatabase } from "../db/client-postgres.ts";
-import { createApp } from "../http/app.ts";
-import { createLogger } from "../lib/logger.ts";
+import { createApp, type RouteModule } from "../http/app.ts";
+import { createWaitUntilRunner } from "../lib/background.ts";
+import { createLogger, type Logger } from "../lib/logger.ts";
+import { createFeishuClient } from "../platforms/feishu/client.ts";
+import type { PlatformClient } from "../platforms/types.ts";
 
 // Minimal shapes of the Workers runtime we use, so the shared code keeps Node's types only.
 
@@ -22,16 +26,47 @@ function build(env: WorkerEnv) {
     throw new Error("DATABASE_URL: Workers 上必须设置（Workers 无法使用嵌入式数据库）");
   const logger = createLogger(config.logLevel);
   const database = createPostgresDatabase(config.databaseUrl, { max: 1 });
-  return { config, logger, database, app: createApp({ config, database, logger }) };
+  return { config, logger, database };
+}
+
+// One Feishu client per isolate, so its tenant token and rate limits outlive a single request.
+let feishuClientCache: { key: string; client: PlatformClient } | undefined;
+function feishuClient(feishu: FeishuConfig, logger: Logger): PlatformClient {
+  const key = `${feishu.domain}|${feishu.appId}|${feishu.appSecret}`;
+  if (feishuClientCache?.key !== key)
+    feishuClientCache = { key, client: createFeishuClient(feishu, { logger }) };
+  return feishuClientCache.client;
 }
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
-    const { app, database } = build(env);
+    const { config, logger, database } = build(env);
+    // Work done after answering (Feishu events) runs under waitUntil; the database closes after it.
+    const tasks: Promise<unknown>[] = [];
+    const background = createWaitUntilRunner(
+      (task) => {
+        tasks.push(task);
+        ctx.waitUntil(task);
+      },
+      (error) => logger.error("background task failed", { error }),
+    );
+    const modules: RouteModule[] = config.feishu
+      ? [
+          createFeishuModule({
+            config,
+            feishu: config.feishu,
+            db: database.db,
+            logger,
+            background,
+            client: feishuClient(config.feishu, logger),
+          }),
+        ]
+      : [];
+    const app = createApp({ config, database, logger }, modules);
     try {
       return await app.fetch(request, env, ctx);
     } finally {
-      ctx.waitUntil(database.close());
+      ctx.waitUntil(Promise.allSettled(tasks).then(() => database.close()));
     }
   },
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {

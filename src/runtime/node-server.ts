@@ -1,9 +1,10 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { createFeishuModule } from "../app/feishu-module.ts";
 import { type Config, describePlatforms } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import type { DatabaseHandle } from "../db/types.ts";
-import { createApp } from "../http/app.ts";
+import { createApp, type RouteModule } from "../http/app.ts";
 import { createBackgroundRunner } from "../lib/background.ts";
 import type { Logger } from "../lib/logger.ts";
 
@@ -24,7 +25,11 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
   for (const line of describePlatforms(config)) logger.info(line);
 
   const background = createBackgroundRunner((error) => logger.error("background task failed", { error }));
-  const app = createApp({ config, database, logger });
+  const modules: RouteModule[] = [];
+  if (config.feishu) {
+    modules.push(createFeishuModule({ config, feishu: config.feishu, db: database.db, logger, background }));
+  }
+  const app = createApp({ config, database, logger }, modules);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);

@@ -1,0 +1,91 @@
+import { and, eq } from "drizzle-orm";
+import type { PlatformName } from "../../platforms/types.ts";
+import { auditLog, branchChats, branches } from "../schema.ts";
+import type { Executor } from "../types.ts";
+
+export type BranchRow = typeof branches.$inferSelect;
+
+/** The branch whose group chat this is, if the chat is bound. */
+export async function findBranchByChat(
+  db: Executor,
+  platform: PlatformName,
+  chatId: string,
+): Promise<BranchRow | undefined> {
+  const rows = await db
+    .select({ branch: branches })
+    .from(branchChats)
+    .innerJoin(branches, eq(branches.id, branchChats.branchId))
+    .where(and(eq(branchChats.platform, platform), eq(branchChats.chatId, chatId)))
+    .limit(1);
+  return rows[0]?.branch;
+}
+
+export async function findChatOfBranch(
+  db: Executor,
+  platform: PlatformName,
+  branchId: string,
+): Promise<string | undefined> {
+  const rows = await db
+    .select({ chatId: branchChats.chatId })
+    .from(branchChats)
+    .where(and(eq(branchChats.platform, platform), eq(branchChats.branchId, branchId)));
+  return rows[0]?.chatId;
+}
+
+export async function listActiveBranches(db: Executor, orgId: string): Promise<BranchRow[]> {
+  return db
+    .select()
+    .from(branches)
+    .where(and(eq(branches.orgId, orgId), eq(branches.active, true)))
+    .orderBy(branches.code);
+}
+
+/**
+ * Makes `chatId` the branch's group chat on `platform`: one chat per branch and one branch per chat,
+ * so any earlier binding of either is replaced. Audited with who did it. Run inside a transaction.
+ */
+export async function bindBranchChat(
+  tx: Executor,
+  binding: {
+    orgId: string;
+    branchId: string;
+    platform: PlatformName;
+    chatId: string;
+    actorId: string;
+    at: Date;
+  },
+): Promise<void> {
+  const { orgId, branchId, platform, chatId, actorId, at } = binding;
+  const previousChat = await findChatOfBranch(tx, platform, branchId);
+  const previousBranch = await findBranchByChat(tx, platform, chatId);
+  await tx.delete(branchChats).where(and(eq(branchChats.platform, platform), eq(branchChats.chatId, chatId)));
+  await tx
+    .delete(branchChats)
+    .where(and(eq(branchChats.platform, platform), eq(branchChats.branchId, branchId)));
+  await tx.insert(branchChats).values({ branchId, platform, chatId, boundBy: actorId, createdAt: at });
+  const entries: (typeof auditLog.$inferInsert)[] = [
+    {
+      orgId,
+      actorId,
+      action: "bind-chat",
+      entity: "branch",
+      entityId: branchId,
+      before: previousChat ? { platform, chatId: previousChat } : null,
+      after: { platform, chatId },
+      at,
+    },
+  ];
+  if (previousBranch && previousBranch.id !== branchId) {
+    entries.push({
+      orgId,
+      actorId,
+      action: "unbind-chat",
+      entity: "branch",
+      entityId: previousBranch.id,
+      before: { platform, chatId },
+      after: null,
+      at,
+    });
+  }
+  await tx.insert(auditLog).values(entries);
+}
