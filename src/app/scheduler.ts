@@ -95,6 +95,10 @@ export interface Scheduler {
 // Feishu's per-chat/per-user frequency code; other 429s are treated as the app's limit.
 const TARGET_RATE_LIMIT_CODES = new Set<number | string>([230020]);
 
+// Slots are reserved exactly, but requests reach the platform with a few ms of jitter; 2% spacing
+// keeps the rate the platform sees at or under the configured one.
+const APP_RATE_HEADROOM = 0.02;
+
 // A tick waits for rows claimable within this (a chat's next message, a short 429) and leaves
 // longer waits, such as backoff retries, to a later tick.
 const MAX_IDLE_WAIT_MS = 3000;
@@ -119,7 +123,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const concurrency = deps.concurrency ?? 8;
   const { db, settings, logger } = deps;
   const platforms = (Object.keys(deps.clients) as PlatformName[]).filter((p) => deps.clients[p]);
-  const appIntervalMs = 1000 / settings.appRatePerSecond;
+  const appIntervalMs = (1000 / settings.appRatePerSecond) * (1 + APP_RATE_HEADROOM);
 
   async function plan(now: Date, report: TickReport): Promise<void> {
     let calendar: WorkCalendar | undefined;
