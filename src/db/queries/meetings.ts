@@ -9,6 +9,7 @@ import {
   meetingInvitees,
   meetings,
   members,
+  outbox,
 } from "../schema.ts";
 import type { Executor } from "../types.ts";
 
@@ -331,4 +332,57 @@ export async function listMeetingsToClose(db: Executor, now: Date): Promise<Meet
     .from(meetings)
     .where(and(inArray(meetings.state, ["scheduled", "open"]), lt(meetings.endsAt, now)))
     .orderBy(asc(meetings.endsAt));
+}
+
+/** Message ids of a meeting's sign-in cards: posted by the outbox, or recorded directly. */
+export async function signInCardMessages(
+  db: Executor,
+  meetingId: string,
+): Promise<{ platform: "feishu" | "dingtalk"; messageId: string }[]> {
+  const direct = await db
+    .select({ platform: meetingCards.platform, messageId: meetingCards.messageId })
+    .from(meetingCards)
+    .where(and(eq(meetingCards.meetingId, meetingId), eq(meetingCards.purpose, "sign_in")));
+  const posted = await db
+    .select({ platform: outbox.platform, messageId: outbox.messageId })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.subject, signInSubject(meetingId)),
+        eq(outbox.kind, SIGN_IN_CARD_KIND),
+        eq(outbox.state, "sent"),
+      ),
+    );
+  const all = [
+    ...direct,
+    ...posted.filter((p): p is { platform: "feishu" | "dingtalk"; messageId: string } =>
+      Boolean(p.messageId),
+    ),
+  ];
+  return all.filter((m, i) => all.findIndex((o) => o.messageId === m.messageId) === i);
+}
+
+/** Outbox kind of the sign-in card, shared by its planner and the card refresher. */
+export const SIGN_IN_CARD_KIND = "meeting.sign_in_card";
+
+/**
+ * Outbox subjects are per planner: a planner withdraws every pending row of its subjects that it no
+ * longer wants, so the sign-in card and the follow-up messages must not share the reminders' subject.
+ */
+export const signInSubject = (meetingId: string) => `meeting-signin:${meetingId}`;
+export const followUpSubject = (meetingId: string) => `meeting-followup:${meetingId}`;
+
+/** Meetings whose sign-in card falls due in [from, to]: not cancelled or closed, starting within the lead. */
+export async function listMeetingsStartingBetween(db: Executor, from: Date, to: Date): Promise<MeetingRow[]> {
+  return db
+    .select()
+    .from(meetings)
+    .where(
+      and(
+        inArray(meetings.state, ["scheduled", "open"]),
+        gte(meetings.startsAt, from),
+        lt(meetings.startsAt, to),
+      ),
+    )
+    .orderBy(asc(meetings.startsAt));
 }

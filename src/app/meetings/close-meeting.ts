@@ -1,0 +1,196 @@
+import {
+  findMeeting,
+  followUpSubject,
+  listAttendance,
+  listInvitees,
+  listMissing,
+  type MeetingRow,
+  markMissingAbsent,
+  transitionMeeting,
+} from "../../db/queries/meetings.ts";
+import { branchSecretaries, membersByIds, platformAddresses } from "../../db/queries/member-directory.ts";
+import { enqueue } from "../../db/queries/outbox.ts";
+import { idempotencyKey, type PlannedMessage } from "../../domain/reminders.ts";
+import type { CardActionResponse, PlatformName } from "../../platforms/types.ts";
+import { absenteeCard, absenteeNote, type MeetingView } from "../views/meeting-cards.ts";
+import { type MeetingDeps, mayManage } from "./deps.ts";
+import { loadCounts, loadMeetingView } from "./meeting-view.ts";
+
+export const ABSENTEE_REPORT_KIND = "meeting.absentee_report";
+export const ABSENTEE_NOTE_KIND = "meeting.absentee_note";
+export const ABSENTEE_REMINDER_KIND = "meeting.absentee_reminder";
+
+/** Whoever should hear about a meeting privately: its branch's secretary, or its creator for 党组会. */
+async function responsibleFor(deps: MeetingDeps, meeting: MeetingRow): Promise<string[]> {
+  if (meeting.branchId) {
+    const secretaries = await branchSecretaries(deps.db, meeting.branchId);
+    if (secretaries.length > 0) return secretaries.map((s) => s.id);
+  }
+  return meeting.createdBy ? [meeting.createdBy] : [];
+}
+
+function platformsOf(deps: MeetingDeps): PlatformName[] {
+  return (Object.keys(deps.clients) as PlatformName[]).filter((p) => deps.clients[p]);
+}
+
+/** Private messages through the outbox, keyed so that closing or clicking twice never sends twice. */
+async function privateMessages(
+  deps: MeetingDeps,
+  meeting: MeetingRow,
+  kind: string,
+  memberIds: string[],
+  build: (memberId: string) => PlannedMessage["message"],
+  slot: string,
+  now: Date,
+): Promise<number> {
+  const messages: PlannedMessage[] = [];
+  for (const platform of platformsOf(deps)) {
+    const addresses = await platformAddresses(deps.db, platform, memberIds);
+    for (const [memberId, address] of addresses) {
+      const target = { type: "user" as const, id: address };
+      const subject = followUpSubject(meeting.id);
+      messages.push({
+        idempotencyKey: idempotencyKey({ kind, subject, platform, target, slot }),
+        kind,
+        subject,
+        platform,
+        target,
+        message: build(memberId),
+        dueAt: now,
+      });
+    }
+  }
+  return enqueue(deps.db, messages, now);
+}
+
+async function absenteeReport(deps: MeetingDeps, meeting: MeetingRow, view: MeetingView) {
+  const [counts, missing, records, invitees] = await Promise.all([
+    loadCounts(deps.db, meeting.id),
+    listMissing(deps.db, meeting.id),
+    listAttendance(deps.db, meeting.id),
+    listInvitees(deps.db, meeting.id),
+  ]);
+  const names = new Map(invitees.map((i) => [i.memberId, i.name]));
+  const onLeave = records
+    .filter((r) => r.status === "leave")
+    .map((r) => ({ name: names.get(r.memberId) ?? "", reason: r.reason ?? "" }));
+  return {
+    card: absenteeCard(
+      view,
+      counts,
+      missing.map((m) => m.name),
+      onLeave,
+    ),
+    missing,
+  };
+}
+
+export type CloseOutcome =
+  | { kind: "closed"; meeting: MeetingRow }
+  | { kind: "already"; meeting: MeetingRow }
+  | { kind: "missing" };
+
+/**
+ * Ends sign-in (at the end time, or when the secretary presses 结束签到): the card is frozen with the
+ * final counts, the missing are recorded absent, the secretary privately receives who was absent, and
+ * each absentee without leave a note. Runs once however many times it is asked.
+ */
+export async function closeMeeting(
+  deps: MeetingDeps,
+  meetingId: string,
+  actor: { id: string } | null,
+  now: Date,
+): Promise<CloseOutcome> {
+  const closed = await deps.db.transaction(async (tx) => {
+    const row = await transitionMeeting(tx, meetingId, ["scheduled", "open"], "closed", {
+      actorId: actor?.id ?? null,
+      actorLabel: actor ? undefined : "scheduler",
+      now,
+    });
+    if (row) await markMissingAbsent(tx, meetingId, now);
+    return row;
+  });
+  if (!closed) {
+    const meeting = await findMeeting(deps.db, meetingId);
+    return meeting ? { kind: "already", meeting } : { kind: "missing" };
+  }
+  void deps.refresher.refresh(closed.id);
+  const view = await loadMeetingView(deps.db, closed, deps.timeZone);
+  const report = await absenteeReport(deps, closed, view);
+  await privateMessages(
+    deps,
+    closed,
+    ABSENTEE_REPORT_KIND,
+    await responsibleFor(deps, closed),
+    () => ({ kind: "card", card: report.card }),
+    "close",
+    now,
+  );
+  await privateMessages(
+    deps,
+    closed,
+    ABSENTEE_NOTE_KIND,
+    report.missing.map((m) => m.memberId),
+    () => ({ kind: "text", text: absenteeNote(view) }),
+    "close",
+    now,
+  );
+  deps.logger.info("会议签到已结束", {
+    meeting: closed.id,
+    absent: report.missing.length,
+    by: actor?.id ?? "scheduler",
+  });
+  return { kind: "closed", meeting: closed };
+}
+
+/** The 结束签到 button: only the branch committee or admins. */
+export async function closeFromCard(
+  deps: MeetingDeps,
+  member: { id: string; isAdmin: boolean; branchId: string; role: string },
+  meetingId: string,
+  now: Date,
+): Promise<CardActionResponse> {
+  const meeting = await findMeeting(deps.db, meetingId);
+  if (!meeting) return { toast: { type: "warning", text: "找不到这次会议，卡片可能已失效。" } };
+  if (!mayManage(member, meeting.branchId)) {
+    return { toast: { type: "warning", text: "只有支部书记、委员或机关党委工作人员可以结束签到。" } };
+  }
+  const outcome = await closeMeeting(deps, meeting.id, member, now);
+  if (outcome.kind === "already") return { toast: { type: "info", text: "签到已经结束。" } };
+  return { toast: { type: "success", text: "签到已结束，缺席名单已私信发给支部书记。" } };
+}
+
+/** 一键提醒 on the secretary's private absentee card. */
+export async function remindAbsentees(
+  deps: MeetingDeps,
+  member: { id: string; isAdmin: boolean; branchId: string; role: string },
+  meetingId: string,
+  now: Date,
+): Promise<CardActionResponse> {
+  const meeting = await findMeeting(deps.db, meetingId);
+  if (!meeting) return { toast: { type: "warning", text: "找不到这次会议。" } };
+  if (!mayManage(member, meeting.branchId))
+    return { toast: { type: "warning", text: "只有支部书记、委员可以发送提醒。" } };
+  const missing = await listMissing(deps.db, meeting.id);
+  if (missing.length === 0) return { toast: { type: "info", text: "没有需要提醒的同志。" } };
+  const [sender] = await membersByIds(deps.db, [member.id]);
+  const view = await loadMeetingView(deps.db, meeting, deps.timeZone);
+  const queued = await privateMessages(
+    deps,
+    meeting,
+    ABSENTEE_REMINDER_KIND,
+    missing.map((m) => m.memberId),
+    () => ({
+      kind: "text",
+      text: `${sender?.name ?? "支部书记"}提醒您：您未参加${view.title}，请尽快说明情况并补学会议内容。`,
+    }),
+    "remind",
+    now,
+  );
+  return {
+    toast:
+      queued > 0
+        ? { type: "success", text: `已提醒 ${missing.length} 位同志。` }
+        : { type: "info", text: "已经提醒过了。" },
+  };
+}
