@@ -1,5 +1,6 @@
 import type { ExecutionContext } from "hono";
 import { createFeishuModule } from "../app/feishu-module.ts";
+import { createConfiguredScheduler } from "../app/scheduler-setup.ts";
 import { type FeishuConfig, loadConfig } from "../config.ts";
 import { createPostgresDatabase } from "../db/client-postgres.ts";
 import { createApp, type RouteModule } from "../http/app.ts";
@@ -69,8 +70,21 @@ export default {
       ctx.waitUntil(Promise.allSettled(tasks).then(() => database.close()));
     }
   },
+  /** The Cron Trigger (every minute, see wrangler.toml) runs the same tick as node-cron does on Node. */
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
-    const { database } = build(env);
-    ctx.waitUntil(database.close());
+    const { config, logger, database } = build(env);
+    if (!config.schedulerEnabled) {
+      ctx.waitUntil(database.close());
+      return;
+    }
+    const clients = config.feishu ? { feishu: feishuClient(config.feishu, logger) } : {};
+    const scheduler = createConfiguredScheduler({ config, db: database.db, logger, clients });
+    ctx.waitUntil(
+      scheduler
+        .tick({ budgetMs: 25_000 })
+        .then((report) => logger.info("定时任务完成", { ...report }))
+        .catch((error: unknown) => logger.error("定时任务出错", { error }))
+        .finally(() => database.close()),
+    );
   },
 };

@@ -1,12 +1,15 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createFeishuModule } from "../app/feishu-module.ts";
+import { createConfiguredScheduler } from "../app/scheduler-setup.ts";
 import { type Config, describePlatforms } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import type { DatabaseHandle } from "../db/types.ts";
 import { createApp, type RouteModule } from "../http/app.ts";
 import { createBackgroundRunner } from "../lib/background.ts";
 import type { Logger } from "../lib/logger.ts";
+import { createFeishuClient } from "../platforms/feishu/client.ts";
+import { startTicker, type Ticker } from "./ticker.ts";
 
 export interface RunningServer {
   port: number;
@@ -40,6 +43,20 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
     `支部助手已启动：http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/healthz`,
   );
 
+  // Reminders: the ticker only says "now"; the outbox in the database keeps every instance in step.
+  let ticker: Ticker | undefined;
+  if (config.schedulerEnabled) {
+    const clients = config.feishu ? { feishu: createFeishuClient(config.feishu, { logger }) } : {};
+    ticker = startTicker({
+      scheduler: createConfiguredScheduler({ config, db: database.db, logger, clients }),
+      logger,
+      runAtStart: true,
+    });
+    logger.info("定时提醒：已启动（每分钟检查一次待发消息）");
+  } else {
+    logger.info("定时提醒：已关闭（SCHEDULER_ENABLED=false），本实例只处理 HTTP 请求");
+  }
+
   let closing: Promise<void> | undefined;
   return {
     port,
@@ -51,6 +68,7 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
           // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
           if ("closeIdleConnections" in server) server.closeIdleConnections();
         });
+        await ticker?.stop();
         await background.drain();
         await database.close();
       })();

@@ -1,0 +1,25 @@
+import type { Config } from "../config.ts";
+import type { Database } from "../db/types.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { PlatformClient, PlatformName } from "../platforms/types.ts";
+import { defaultPlanners } from "./planners/index.ts";
+import { createScheduler, type Scheduler } from "./scheduler.ts";
+import { loadWorkCalendar } from "./work-calendar.ts";
+
+/** The scheduler as `npm start` and the Worker's Cron Trigger run it: configured planners and limits. */
+export function createConfiguredScheduler(deps: {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  clients: Partial<Record<PlatformName, PlatformClient>>;
+}): Scheduler {
+  return createScheduler({
+    db: deps.db,
+    clients: deps.clients,
+    planners: defaultPlanners(deps.config.scheduler),
+    timeZone: deps.config.timezone,
+    settings: deps.config.scheduler,
+    loadCalendar: loadWorkCalendar,
+    logger: deps.logger,
+  });
+}
