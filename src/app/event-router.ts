@@ -125,7 +125,12 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
 
   async function onMessage(event: MessageEvent) {
     // Without @ in a group the message is for the people there, not for the bot.
-    if (event.chatType === "group" && !event.mentionsBot) return;
+    if (event.chatType === "group" && !event.mentionsBot) {
+      logger.debug("群消息未 @ 机器人，忽略（确实 @ 了的话，请核对 FEISHU_BOT_NAME 与机器人名称）", {
+        chatId: event.chatId,
+      });
+      return;
+    }
     const reply = replier(event.platform, event.chatId, event.eventId);
     const member = await findMemberByIdentity(db, event.platform, identitiesOf(event.platform, event.sender));
     if (!member) {
