@@ -38,6 +38,11 @@ export interface CardInput {
   required?: boolean;
   multiline?: boolean;
   initial?: string;
+  /** A choice instead of free text: several may be picked unless `single`. */
+  options?: { value: string; label: string }[];
+  single?: boolean;
+  /** Pre-selected option values. */
+  initialValues?: string[];
 }
 
 export type CardBlock =

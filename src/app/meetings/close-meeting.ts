@@ -8,60 +8,16 @@ import {
   markMissingAbsent,
   transitionMeeting,
 } from "../../db/queries/meetings.ts";
-import { branchSecretaries, membersByIds, platformAddresses } from "../../db/queries/member-directory.ts";
-import { enqueue } from "../../db/queries/outbox.ts";
-import { idempotencyKey, type PlannedMessage } from "../../domain/reminders.ts";
-import type { CardActionResponse, PlatformName } from "../../platforms/types.ts";
+import { membersByIds } from "../../db/queries/member-directory.ts";
+import type { CardActionResponse } from "../../platforms/types.ts";
 import { absenteeCard, absenteeNote, type MeetingView } from "../views/meeting-cards.ts";
 import { type MeetingDeps, mayManage } from "./deps.ts";
 import { loadCounts, loadMeetingView } from "./meeting-view.ts";
+import { privateMessages, responsibleFor } from "./private-messages.ts";
 
 export const ABSENTEE_REPORT_KIND = "meeting.absentee_report";
 export const ABSENTEE_NOTE_KIND = "meeting.absentee_note";
 export const ABSENTEE_REMINDER_KIND = "meeting.absentee_reminder";
-
-/** Whoever should hear about a meeting privately: its branch's secretary, or its creator for 党组会. */
-async function responsibleFor(deps: MeetingDeps, meeting: MeetingRow): Promise<string[]> {
-  if (meeting.branchId) {
-    const secretaries = await branchSecretaries(deps.db, meeting.branchId);
-    if (secretaries.length > 0) return secretaries.map((s) => s.id);
-  }
-  return meeting.createdBy ? [meeting.createdBy] : [];
-}
-
-function platformsOf(deps: MeetingDeps): PlatformName[] {
-  return (Object.keys(deps.clients) as PlatformName[]).filter((p) => deps.clients[p]);
-}
-
-/** Private messages through the outbox, keyed so that closing or clicking twice never sends twice. */
-async function privateMessages(
-  deps: MeetingDeps,
-  meeting: MeetingRow,
-  kind: string,
-  memberIds: string[],
-  build: (memberId: string) => PlannedMessage["message"],
-  slot: string,
-  now: Date,
-): Promise<number> {
-  const messages: PlannedMessage[] = [];
-  for (const platform of platformsOf(deps)) {
-    const addresses = await platformAddresses(deps.db, platform, memberIds);
-    for (const [memberId, address] of addresses) {
-      const target = { type: "user" as const, id: address };
-      const subject = followUpSubject(meeting.id);
-      messages.push({
-        idempotencyKey: idempotencyKey({ kind, subject, platform, target, slot }),
-        kind,
-        subject,
-        platform,
-        target,
-        message: build(memberId),
-        dueAt: now,
-      });
-    }
-  }
-  return enqueue(deps.db, messages, now);
-}
 
 async function absenteeReport(deps: MeetingDeps, meeting: MeetingRow, view: MeetingView) {
   const [counts, missing, records, invitees] = await Promise.all([
@@ -119,7 +75,7 @@ export async function closeMeeting(
   const report = await absenteeReport(deps, closed, view);
   await privateMessages(
     deps,
-    closed,
+    followUpSubject(closed.id),
     ABSENTEE_REPORT_KIND,
     await responsibleFor(deps, closed),
     () => ({ kind: "card", card: report.card }),
@@ -128,13 +84,14 @@ export async function closeMeeting(
   );
   await privateMessages(
     deps,
-    closed,
+    followUpSubject(closed.id),
     ABSENTEE_NOTE_KIND,
     report.missing.map((m) => m.memberId),
     () => ({ kind: "text", text: absenteeNote(view) }),
     "close",
     now,
   );
+  for (const followUp of deps.afterClose ?? []) await followUp(closed, now);
   deps.logger.info("会议签到已结束", {
     meeting: closed.id,
     absent: report.missing.length,
@@ -177,7 +134,7 @@ export async function remindAbsentees(
   const view = await loadMeetingView(deps.db, meeting, deps.timeZone);
   const queued = await privateMessages(
     deps,
-    meeting,
+    followUpSubject(meeting.id),
     ABSENTEE_REMINDER_KIND,
     missing.map((m) => m.memberId),
     () => ({

@@ -1,3 +1,4 @@
+import type { MeetingRow } from "../../db/queries/meetings.ts";
 import type { Database, Executor } from "../../db/types.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { PlatformClient, PlatformName } from "../../platforms/types.ts";
@@ -12,6 +13,8 @@ export interface MeetingDeps {
   refresher: CardRefresher;
   /** Default length of a meeting when only its start is given. */
   defaultMinutes: number;
+  /** Other features' follow-ups once a meeting closes (第一议题 asks for its record). */
+  afterClose?: ((meeting: MeetingRow, now: Date) => Promise<unknown>)[];
 }
 
 /** Members may manage a branch's meetings when they are its 书记/副书记/委员, or 机关党委 staff. */

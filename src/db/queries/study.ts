@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { pendingItems, type StudyItemRef, type StudyScope } from "../../domain/study.ts";
-import { firstAgendaRecords, meetings, studyItems } from "../schema.ts";
+import { firstAgendaRecords, meetings, outbox, studyItems } from "../schema.ts";
 import type { Executor } from "../types.ts";
 
 export type StudyItemRow = typeof studyItems.$inferSelect;
@@ -153,15 +153,23 @@ export async function studyItemsByIds(db: Executor, ids: string[]): Promise<Stud
   return db.select().from(studyItems).where(inArray(studyItems.id, ids));
 }
 
-/** Closed meetings of a body that have no first-agenda record at all. */
-export async function closedMeetingsWithoutRecord(db: Executor, orgId: string) {
+/** Outbox kind of the record card a secretary gets when a meeting closes with 第一议题 pending. */
+export const STUDY_RECORD_REQUEST_KIND = "study.record_request";
+export const studyRecordSubject = (meetingId: string) => `study-record:${meetingId}`;
+
+/**
+ * Closed meetings that were asked for a first-agenda record (they closed with items pending) and have
+ * none yet: the secretary is nudged about these, and they make the branch overdue after N days.
+ */
+export async function closedMeetingsWithoutRecord(db: Executor, orgId?: string) {
   return db
     .select()
     .from(meetings)
     .where(
       and(
-        eq(meetings.orgId, orgId),
+        orgId ? eq(meetings.orgId, orgId) : undefined,
         eq(meetings.state, "closed"),
+        sql`exists (select 1 from ${outbox} o where o.kind = ${STUDY_RECORD_REQUEST_KIND} and o.subject = 'study-record:' || ${meetings.id}::text)`,
         sql`not exists (select 1 from ${firstAgendaRecords} r where r.meeting_id = ${meetings.id})`,
       ),
     )

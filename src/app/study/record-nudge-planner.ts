@@ -1,0 +1,78 @@
+import { platformAddresses } from "../../db/queries/member-directory.ts";
+import { closedMeetingsWithoutRecord, pendingStudyItems } from "../../db/queries/study.ts";
+import type { Executor } from "../../db/types.ts";
+import { idempotencyKey, type PlannedMessage } from "../../domain/reminders.ts";
+import { recordNudgeState } from "../../domain/study.ts";
+import { addDays, localDate, zonedInstant } from "../../domain/time.ts";
+import type { WorkCalendar } from "../../domain/work-calendar.ts";
+import type { PlatformName } from "../../platforms/types.ts";
+import { studyBodyOf } from "../meetings/meeting-view.ts";
+import { responsibleFor } from "../meetings/private-messages.ts";
+import type { ReminderPlanner } from "../scheduler.ts";
+import { studyRecordCard } from "../views/study-cards.ts";
+
+export const STUDY_NUDGE_KIND = "study.record_nudge";
+
+/**
+ * Each working day after a meeting closed with 第一议题 pending and no record, its secretary is reminded
+ * once (at `localTime`), never on days off; after `overdueDays` the reminder says the branch is overdue.
+ */
+export function createStudyNudgePlanner(settings: {
+  overdueDays: number;
+  localTime: string;
+  platforms: PlatformName[];
+  loadCalendar: (db: Executor) => Promise<WorkCalendar>;
+}): ReminderPlanner {
+  return {
+    name: "study-record-nudges",
+    async plan({ db, now, timeZone }) {
+      const messages: PlannedMessage[] = [];
+      const meetings = await closedMeetingsWithoutRecord(db);
+      if (meetings.length === 0) return { messages, withdrawals: [] };
+      const today = localDate(now, timeZone);
+      const calendar = await settings.loadCalendar(db);
+      if (!calendar.isWorkingDay(today)) return { messages, withdrawals: [] };
+      const at = zonedInstant(today, settings.localTime, timeZone);
+      for (const meeting of meetings) {
+        if (!meeting.closedAt) continue;
+        const state = recordNudgeState(localDate(meeting.closedAt, timeZone), today, settings.overdueDays);
+        if (!state.due) continue;
+        const pending = await pendingStudyItems(db, meeting.orgId, studyBodyOf(meeting), timeZone);
+        if (pending.length === 0) continue;
+        const card = studyRecordCard({ ...meeting, timeZone }, pending);
+        card.header = {
+          title: state.overdue
+            ? `已逾期：请登记第一议题学习（${meeting.title}）`
+            : `提醒：请登记第一议题学习（${meeting.title}）`,
+          tone: state.overdue ? "red" : "orange",
+        };
+        const subject = `study-nudge:${meeting.id}`;
+        const people = await responsibleFor({ db }, meeting);
+        for (const platform of settings.platforms) {
+          for (const address of (await platformAddresses(db, platform, people)).values()) {
+            const target = { type: "user" as const, id: address };
+            messages.push({
+              idempotencyKey: idempotencyKey({
+                kind: STUDY_NUDGE_KIND,
+                subject,
+                platform,
+                target,
+                slot: today,
+              }),
+              kind: STUDY_NUDGE_KIND,
+              subject,
+              platform,
+              target,
+              message: { kind: "card", card },
+              dueAt: at,
+              // A nudge not sent on its day is dropped; the next working day plans its own.
+              expiresAt: zonedInstant(addDays(today, 1), "00:00", timeZone),
+              expiryReason: "当天未能发送，改由下一个工作日提醒",
+            });
+          }
+        }
+      }
+      return { messages, withdrawals: [] };
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import { and, eq } from "drizzle-orm";
+import { findMeeting, listInvitees, type MeetingRow } from "../../db/queries/meetings.ts";
+import {
+  pendingStudyItems,
+  recordsOfMeeting,
+  STUDY_RECORD_REQUEST_KIND,
+  studyItemsByIds,
+  studyRecordSubject,
+} from "../../db/queries/study.ts";
+import { auditLog, firstAgendaRecords, followUpMeasures, members } from "../../db/schema.ts";
+import { parseMeasures } from "../../domain/measures.ts";
+import type { CardActionResponse } from "../../platforms/types.ts";
+import { type MeetingDeps, mayManage } from "../meetings/deps.ts";
+import { studyBodyOf } from "../meetings/meeting-view.ts";
+import { privateMessages, responsibleFor } from "../meetings/private-messages.ts";
+import { studyRecordCard } from "../views/study-cards.ts";
+
+/** When a meeting closes with 第一议题 pending, its secretary privately gets the record card. */
+export async function requestStudyRecord(
+  deps: Pick<MeetingDeps, "db" | "clients" | "timeZone">,
+  meeting: MeetingRow,
+  now: Date,
+): Promise<number> {
+  const pending = await pendingStudyItems(deps.db, meeting.orgId, studyBodyOf(meeting), deps.timeZone);
+  if (pending.length === 0) return 0;
+  const card = studyRecordCard({ ...meeting, timeZone: deps.timeZone }, pending);
+  return privateMessages(
+    deps,
+    studyRecordSubject(meeting.id),
+    STUDY_RECORD_REQUEST_KIND,
+    await responsibleFor(deps, meeting),
+    () => ({ kind: "card", card }),
+    "close",
+    now,
+  );
+}
+
+function formText(form: Record<string, string | string[]> | undefined, name: string): string {
+  const v = form?.[name];
+  return (Array.isArray(v) ? v.join("\n") : (v ?? "")).trim();
+}
+
+function formList(form: Record<string, string | string[]> | undefined, name: string): string[] {
+  const v = form?.[name];
+  if (Array.isArray(v)) return v.filter(Boolean);
+  return v ? [v] : [];
+}
+
+/**
+ * 提交登记 on the record card: writes a first-agenda record per studied item (once per meeting and item),
+ * with who led, the form, the discussion notes and the follow-up measures with their owners.
+ * Items not ticked stay pending for the next meeting.
+ */
+export async function submitStudyRecord(
+  deps: MeetingDeps,
+  member: { id: string; name: string; isAdmin: boolean; branchId: string; role: string },
+  meetingId: string,
+  form: Record<string, string | string[]> | undefined,
+  now: Date,
+): Promise<CardActionResponse> {
+  const meeting = await findMeeting(deps.db, meetingId);
+  if (!meeting) return { toast: { type: "warning", text: "找不到这次会议。" } };
+  const allowed =
+    mayManage(member, meeting.branchId) || (!meeting.branchId && meeting.createdBy === member.id);
+  if (!allowed)
+    return { toast: { type: "warning", text: "只有支部书记、委员或机关党委工作人员可以登记第一议题学习。" } };
+  if (meeting.state === "cancelled") return { toast: { type: "warning", text: "会议已取消。" } };
+
+  const pending = await pendingStudyItems(deps.db, meeting.orgId, studyBodyOf(meeting), deps.timeZone);
+  const existing = await recordsOfMeeting(deps.db, meeting.id);
+  const picked = formList(form, "items");
+  if (picked.length === 0) {
+    if (existing.length > 0) return { toast: { type: "info", text: "本次会议已登记过第一议题学习。" } };
+    return { toast: { type: "warning", text: "请至少勾选一项已学习的材料。" } };
+  }
+  const pendingIds = new Set(pending.map((p) => p.id));
+  const already = new Set(existing.map((r) => r.studyItemId));
+  const unknown = picked.filter((id) => !pendingIds.has(id) && !already.has(id));
+  if (unknown.length > 0)
+    return { toast: { type: "warning", text: "所选材料不在本支部待学习清单中，请刷新卡片后重试。" } };
+
+  const invitees = await listInvitees(deps.db, meeting.id);
+  const people = meeting.branchId
+    ? await deps.db
+        .select({ id: members.id, name: members.name })
+        .from(members)
+        .where(and(eq(members.branchId, meeting.branchId), eq(members.active, true)))
+    : invitees.map((i) => ({ id: i.memberId, name: i.name }));
+  const byName = (name: string) =>
+    [...people, ...invitees.map((i) => ({ id: i.memberId, name: i.name }))].find((p) => p.name === name);
+  const leaderName = formText(form, "led_by");
+  const leader = leaderName ? byName(leaderName) : undefined;
+  if (!leaderName) return { toast: { type: "warning", text: "请填写领学人。" } };
+  if (!leader) return { toast: { type: "warning", text: `名册中没有“${leaderName}”，请填写领学人的姓名。` } };
+  const measures = parseMeasures(formText(form, "measures"));
+  const studyForm = formText(form, "form") || null;
+  const notes = formText(form, "notes") || null;
+
+  const written = await deps.db.transaction(async (tx) => {
+    const fresh = picked.filter((id) => !already.has(id));
+    if (fresh.length === 0) return 0;
+    const records = await tx
+      .insert(firstAgendaRecords)
+      .values(
+        fresh.map((studyItemId) => ({
+          meetingId: meeting.id,
+          studyItemId,
+          ledBy: leader.id,
+          form: studyForm,
+          notes,
+          recordedBy: member.id,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning();
+    // Measures belong to the meeting's study as a whole; they hang off its first record.
+    const first = records[0];
+    if (first && measures.length > 0) {
+      await tx.insert(followUpMeasures).values(
+        measures.map((m) => {
+          const owner = m.owner ? byName(m.owner) : undefined;
+          return {
+            recordId: first.id,
+            content: owner || !m.owner ? m.content : `${m.content}（责任人：${m.owner}）`,
+            ownerId: owner?.id ?? null,
+            createdAt: now,
+          };
+        }),
+      );
+    }
+    await tx.insert(auditLog).values({
+      orgId: meeting.orgId,
+      actorId: member.id,
+      action: "record-first-agenda",
+      entity: "meeting",
+      entityId: meeting.id,
+      after: { items: fresh, ledBy: leader.name, form: studyForm, measures: measures.length },
+      at: now,
+    });
+    return records.length;
+  });
+  const titles = (await studyItemsByIds(deps.db, picked)).map((i) => i.title);
+  if (written === 0) return { toast: { type: "info", text: "本次会议已登记过这些材料。" } };
+  const left = pending.filter((p) => !picked.includes(p.id)).length;
+  return {
+    toast: {
+      type: "success",
+      text:
+        left > 0
+          ? `已登记 ${written} 项，另有 ${left} 项留待下次会议学习。`
+          : `已登记 ${written} 项第一议题学习。`,
+    },
+    card: studyRecordCard({ ...meeting, timeZone: deps.timeZone }, [], { titles, by: member.name }),
+  };
+}
