@@ -4,12 +4,16 @@ import { importRoster, RosterImportError } from "../app/import-roster.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { DataDirBusyError } from "../db/data-dir-lock.ts";
 import { openDatabase } from "../db/open.ts";
+import { CALENDAR_USAGE, runCalendar } from "./calendar.ts";
+import { OUTBOX_USAGE, runOutbox } from "./outbox.ts";
 
 const USAGE = `用法：npx zhibu <命令>
 
 命令：
   import <名册.yaml>     导入或更新组织名册（支部、党小组、党员、联系点）；
                          同一文件重复导入不会改变任何数据
+${OUTBOX_USAGE}
+${CALENDAR_USAGE}
   help                   显示本帮助
 
 数据库：未设置 DATABASE_URL 时使用 DATA_DIR（默认 ./data）下的嵌入式数据库。`;
@@ -49,12 +53,36 @@ async function runImport(args: string[]): Promise<number> {
   }
 }
 
+/** Runs an admin command against the configured database. */
+async function withDatabase(
+  purpose: string,
+  run: (io: Parameters<typeof runCalendar>[1]) => Promise<number>,
+) {
+  const config = loadConfig(process.env);
+  const database = await openDatabase(config, purpose);
+  try {
+    return await run({
+      db: database.db,
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+      now: new Date(),
+      timeZone: config.timezone,
+    });
+  } finally {
+    await database.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case "import":
         return await runImport(rest);
+      case "outbox":
+        return await withDatabase("zhibu outbox", (io) => runOutbox(rest, io));
+      case "calendar":
+        return await withDatabase("zhibu calendar", (io) => runCalendar(rest, io));
       case undefined:
       case "help":
       case "--help":
