@@ -150,6 +150,21 @@ const envSchema = z.object({
   ),
   REMINDER_LEAD_MINUTES: leadMinutes,
   WORKDAY_REMINDER_TIME: clockTime,
+  SIGN_IN_LEAD_MINUTES: number(
+    15,
+    (n) => Number.isInteger(n) && n >= 0 && n <= 240,
+    "应为 0–240 之间的整数（分钟）",
+  ),
+  MEETING_DEFAULT_MINUTES: number(
+    90,
+    (n) => Number.isInteger(n) && n >= 10 && n <= 600,
+    "应为 10–600 之间的整数（分钟）",
+  ),
+  STUDY_OVERDUE_DAYS: number(
+    7,
+    (n) => Number.isInteger(n) && n >= 1 && n <= 90,
+    "应为 1–90 之间的整数（天）",
+  ),
   FEISHU_APP_ID: optionalText,
   FEISHU_APP_SECRET: optionalText,
   FEISHU_ENCRYPT_KEY: optionalText,
@@ -194,6 +209,16 @@ export interface Config {
   logLevel: LogLevel;
   schedulerEnabled: boolean;
   scheduler: SchedulerConfig;
+  meetings: {
+    /** The sign-in card is posted this many minutes before the start. */
+    signInLeadMinutes: number;
+    /** Length of a meeting scheduled with only its start time. */
+    defaultMinutes: number;
+  };
+  study: {
+    /** Days after which an unstudied item, or an unrecorded meeting, makes a branch overdue. */
+    overdueDays: number;
+  };
   /** Who users should ask when they are not in the roster (shown in replies). */
   adminContact: string;
   feishu: FeishuConfig | undefined;
@@ -239,6 +264,8 @@ export function loadConfig(env: EnvRecord): Config {
       meetingLeadMinutes: e.REMINDER_LEAD_MINUTES,
       workdayTime: e.WORKDAY_REMINDER_TIME,
     },
+    meetings: { signInLeadMinutes: e.SIGN_IN_LEAD_MINUTES, defaultMinutes: e.MEETING_DEFAULT_MINUTES },
+    study: { overdueDays: e.STUDY_OVERDUE_DAYS },
     adminContact: e.ADMIN_CONTACT ?? "机关党委办公室",
     feishu:
       e.FEISHU_APP_ID && e.FEISHU_APP_SECRET

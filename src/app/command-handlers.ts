@@ -46,7 +46,10 @@ async function replyHelp(ctx: CommandContext, notUnderstood?: string) {
   });
 }
 
-export const defaultCommandHandlers: CommandHandlers = {
+/** The channel's own commands; features (meetings, 第一议题) add the rest in src/app/features.ts. */
+export type CoreCommandHandlers = Pick<CommandHandlers, "help" | "unknown" | "incomplete" | "bind">;
+
+export const coreCommandHandlers: CoreCommandHandlers = {
   help: (ctx) => replyHelp(ctx),
   unknown: (ctx, command) => replyHelp(ctx, command.text || undefined),
   incomplete: (ctx, command) => ctx.reply({ kind: "text", text: command.hint }),

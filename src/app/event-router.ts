@@ -27,7 +27,7 @@ import {
   type CardActionRegistry,
   createCardActionRegistry,
 } from "./card-actions.ts";
-import { type CommandHandlers, defaultCommandHandlers, type MessageEvent } from "./command-handlers.ts";
+import type { CommandHandlers, MessageEvent } from "./command-handlers.ts";
 import {
   bindHowToCard,
   CHAT_BIND_ACTION,
@@ -47,7 +47,8 @@ export interface EventRouterDeps {
   background: BackgroundRunner;
   cardActions?: CardActionRegistry;
   commands?: readonly CommandSpec[];
-  commandHandlers?: CommandHandlers;
+  /** Every command type has its handler: see createFeatures in src/app/features.ts. */
+  commandHandlers: CommandHandlers;
   now?: () => Date;
   /** Feishu waits 3 s for a click's answer; what is not done by then is patched in afterwards. */
   cardActionBudgetMs?: number;
@@ -92,7 +93,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
   const { db, config, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const commands = deps.commands ?? COMMANDS;
-  const handlers = deps.commandHandlers ?? defaultCommandHandlers;
+  const handlers = deps.commandHandlers;
   const botName = deps.botName ?? config.feishu?.botName ?? "支部助手";
   const budgetMs = deps.cardActionBudgetMs ?? 2000;
   const cardActions = deps.cardActions ?? createCardActionRegistry();

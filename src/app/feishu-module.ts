@@ -9,6 +9,7 @@ import { createFeishuRoutes } from "../platforms/feishu/routes.ts";
 import type { PlatformClient } from "../platforms/types.ts";
 import type { CardActionRegistry } from "./card-actions.ts";
 import { createEventRouter } from "./event-router.ts";
+import { createFeatures, type Features } from "./features.ts";
 
 export interface FeishuModuleDeps {
   config: Config;
@@ -20,12 +21,23 @@ export interface FeishuModuleDeps {
   client?: PlatformClient;
   /** Handlers registered by features (meetings …); "chat.bind" is added by the router itself. */
   cardActions?: CardActionRegistry;
+  /** The meetings and 第一议题 features; built here from the same client when not given. */
+  features?: Features;
   now?: () => Date;
   cardActionBudgetMs?: number;
 }
 
 export function createFeishuModule(deps: FeishuModuleDeps): RouteModule {
   const client = deps.client ?? createFeishuClient(deps.feishu, { logger: deps.logger });
+  const features =
+    deps.features ??
+    createFeatures({
+      db: deps.db,
+      config: deps.config,
+      logger: deps.logger,
+      clients: { feishu: client },
+      ...(deps.cardActions ? { cardActions: deps.cardActions } : {}),
+    });
   const router = createEventRouter({
     db: deps.db,
     config: deps.config,
@@ -33,7 +45,8 @@ export function createFeishuModule(deps: FeishuModuleDeps): RouteModule {
     clients: { feishu: client },
     background: deps.background,
     botName: deps.feishu.botName,
-    ...(deps.cardActions ? { cardActions: deps.cardActions } : {}),
+    cardActions: features.cardActions,
+    commandHandlers: features.commandHandlers,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.cardActionBudgetMs !== undefined ? { cardActionBudgetMs: deps.cardActionBudgetMs } : {}),
   });

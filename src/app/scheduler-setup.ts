@@ -3,7 +3,7 @@ import type { Database } from "../db/types.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { PlatformClient, PlatformName } from "../platforms/types.ts";
 import { defaultPlanners } from "./planners/index.ts";
-import { createScheduler, type Scheduler } from "./scheduler.ts";
+import { createScheduler, type ReminderPlanner, type Scheduler } from "./scheduler.ts";
 import { loadWorkCalendar } from "./work-calendar.ts";
 
 /** The scheduler as `npm start` and the Worker's Cron Trigger run it: configured planners and limits. */
@@ -12,11 +12,13 @@ export function createConfiguredScheduler(deps: {
   db: Database;
   logger: Logger;
   clients: Partial<Record<PlatformName, PlatformClient>>;
+  /** The features' planners (sign-in cards, closing meetings, 第一议题 nudges). */
+  planners?: ReminderPlanner[];
 }): Scheduler {
   return createScheduler({
     db: deps.db,
     clients: deps.clients,
-    planners: defaultPlanners(deps.config.scheduler),
+    planners: [...defaultPlanners(deps.config.scheduler), ...(deps.planners ?? [])],
     timeZone: deps.config.timezone,
     settings: deps.config.scheduler,
     loadCalendar: loadWorkCalendar,

@@ -7,6 +7,11 @@
 export type Command =
   | { type: "help" }
   | { type: "bind"; branchName: string }
+  | { type: "schedule"; args: string }
+  | { type: "meeting_ledger" }
+  | { type: "study_status" }
+  | { type: "study_add"; args: string }
+  | { type: "study_overview" }
   /** A known command word with missing or unusable arguments; `hint` says how to write it. */
   | { type: "incomplete"; command: string; hint: string }
   | { type: "unknown"; text: string };
@@ -40,6 +45,30 @@ export const COMMANDS: readonly CommandSpec[] = [
       return name
         ? { type: "bind", branchName: name }
         : { type: "incomplete", command: "绑定", hint: "请在“绑定”后写上支部名称，例如：绑定 办公室党支部" };
+    },
+  },
+  {
+    names: ["安排", "meeting"],
+    usage: "安排 <会议类型> <时间> [地点]",
+    summary:
+      "安排会议，如“安排 支部委员会 12月3日 15:00 三楼会议室”；机关党委可用“安排 全部支部 主题党日 …”（书记、委员）",
+    parse: (rest) => ({ type: "schedule", args: rest }),
+  },
+  {
+    names: ["会议记录", "台账", "meetings"],
+    usage: "会议记录",
+    summary: "本支部本季度的会议及出勤情况（书记、委员）",
+    parse: () => ({ type: "meeting_ledger" }),
+  },
+  {
+    names: ["第一议题", "study"],
+    usage: "第一议题 [添加 《标题》 日期 来源 链接 | 情况]",
+    summary: "查看本支部待学习和已学习的第一议题；机关党委可“添加”学习材料、查看各支部“情况”",
+    parse: (rest) => {
+      const add = /^(添加|新增|add)\s*/i.exec(rest);
+      if (add) return { type: "study_add", args: rest.slice(add[0].length) };
+      if (/^(情况|统计|汇总|overview|report)$/i.test(rest)) return { type: "study_overview" };
+      return { type: "study_status" };
     },
   },
 ];

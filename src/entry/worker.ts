@@ -1,4 +1,5 @@
 import type { ExecutionContext } from "hono";
+import { createFeatures } from "../app/features.ts";
 import { createFeishuModule } from "../app/feishu-module.ts";
 import { createConfiguredScheduler } from "../app/scheduler-setup.ts";
 import { type FeishuConfig, loadConfig } from "../config.ts";
@@ -51,6 +52,8 @@ export default {
       },
       (error) => logger.error("background task failed", { error }),
     );
+    const clients = config.feishu ? { feishu: feishuClient(config.feishu, logger) } : {};
+    const features = createFeatures({ db: database.db, config, logger, clients });
     const modules: RouteModule[] = config.feishu
       ? [
           createFeishuModule({
@@ -59,7 +62,8 @@ export default {
             db: database.db,
             logger,
             background,
-            client: feishuClient(config.feishu, logger),
+            client: clients.feishu,
+            features,
           }),
         ]
       : [];
@@ -67,7 +71,12 @@ export default {
     try {
       return await app.fetch(request, env, ctx);
     } finally {
-      ctx.waitUntil(Promise.allSettled(tasks).then(() => database.close()));
+      // Card patches (live sign-in counts) run after the answer too; the database closes once they are done.
+      ctx.waitUntil(
+        Promise.allSettled(tasks)
+          .then(() => features.meetings.refresher.idle())
+          .then(() => database.close()),
+      );
     }
   },
   /** The Cron Trigger (every minute, see wrangler.toml) runs the same tick as node-cron does on Node. */
@@ -78,7 +87,14 @@ export default {
       return;
     }
     const clients = config.feishu ? { feishu: feishuClient(config.feishu, logger) } : {};
-    const scheduler = createConfiguredScheduler({ config, db: database.db, logger, clients });
+    const features = createFeatures({ db: database.db, config, logger, clients });
+    const scheduler = createConfiguredScheduler({
+      config,
+      db: database.db,
+      logger,
+      clients,
+      planners: features.planners,
+    });
     ctx.waitUntil(
       scheduler
         .tick({ budgetMs: 25_000 })

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { createFeatures } from "../app/features.ts";
 import { createFeishuModule } from "../app/feishu-module.ts";
 import { createConfiguredScheduler } from "../app/scheduler-setup.ts";
 import { type Config, describePlatforms } from "../config.ts";
@@ -28,9 +29,22 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
   for (const line of describePlatforms(config)) logger.info(line);
 
   const background = createBackgroundRunner((error) => logger.error("background task failed", { error }));
+  // One client per platform, shared by webhooks and the scheduler so token cache and rate limits are one.
+  const clients = config.feishu ? { feishu: createFeishuClient(config.feishu, { logger }) } : {};
+  const features = createFeatures({ db: database.db, config, logger, clients });
   const modules: RouteModule[] = [];
   if (config.feishu) {
-    modules.push(createFeishuModule({ config, feishu: config.feishu, db: database.db, logger, background }));
+    modules.push(
+      createFeishuModule({
+        config,
+        feishu: config.feishu,
+        db: database.db,
+        logger,
+        background,
+        client: clients.feishu,
+        features,
+      }),
+    );
   }
   const app = createApp({ config, database, logger }, modules);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
@@ -46,9 +60,14 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
   // Reminders: the ticker only says "now"; the outbox in the database keeps every instance in step.
   let ticker: Ticker | undefined;
   if (config.schedulerEnabled) {
-    const clients = config.feishu ? { feishu: createFeishuClient(config.feishu, { logger }) } : {};
     ticker = startTicker({
-      scheduler: createConfiguredScheduler({ config, db: database.db, logger, clients }),
+      scheduler: createConfiguredScheduler({
+        config,
+        db: database.db,
+        logger,
+        clients,
+        planners: features.planners,
+      }),
       logger,
       runAtStart: true,
     });
@@ -70,6 +89,7 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
         });
         await ticker?.stop();
         await background.drain();
+        await features.meetings.refresher.idle();
         await database.close();
       })();
       return closing;

@@ -55,19 +55,51 @@ function buttonRow(buttons: FeishuElement[]): FeishuElement {
   };
 }
 
-function input(i: CardInput): FeishuElement {
-  return {
-    tag: "input",
-    // Feishu wants names unique across the whole card, not just within the form.
-    name: i.name,
-    label: plain(i.label),
-    label_position: "top",
-    required: i.required ?? false,
-    width: "fill",
-    ...(i.placeholder ? { placeholder: plain(i.placeholder) } : {}),
-    ...(i.initial !== undefined ? { default_value: i.initial } : {}),
-    ...(i.multiline ? { input_type: "multiline_text", rows: 3, auto_resize: true } : {}),
-  };
+/** A choice renders as Feishu's static select, its label as a line of text above (selects carry none). */
+function choice(i: CardInput & { options: NonNullable<CardInput["options"]> }): FeishuElement[] {
+  const options = i.options.map((o) => ({ text: plain(o.label), value: o.value }));
+  const picked = i.initialValues ?? [];
+  return [
+    {
+      tag: "markdown",
+      content: `**${escapeMarkdown(i.label)}**${i.required ? " <font color='red'>*</font>" : ""}`,
+    },
+    i.single
+      ? {
+          tag: "select_static",
+          name: i.name,
+          required: i.required ?? false,
+          width: "fill",
+          options,
+          ...(picked[0] ? { initial_option: picked[0] } : {}),
+        }
+      : {
+          tag: "multi_select_static",
+          name: i.name,
+          required: i.required ?? false,
+          width: "fill",
+          options,
+          selected_values: picked,
+        },
+  ];
+}
+
+function input(i: CardInput): FeishuElement[] {
+  if (i.options) return choice({ ...i, options: i.options });
+  return [
+    {
+      tag: "input",
+      // Feishu wants names unique across the whole card, not just within the form.
+      name: i.name,
+      label: plain(i.label),
+      label_position: "top",
+      required: i.required ?? false,
+      width: "fill",
+      ...(i.placeholder ? { placeholder: plain(i.placeholder) } : {}),
+      ...(i.initial !== undefined ? { default_value: i.initial } : {}),
+      ...(i.multiline ? { input_type: "multiline_text", rows: 3, auto_resize: true } : {}),
+    },
+  ];
 }
 
 function block(b: CardBlock): FeishuElement[] {
@@ -114,7 +146,7 @@ function block(b: CardBlock): FeishuElement[] {
           tag: "form",
           name: b.name,
           elements: [
-            ...b.inputs.map(input),
+            ...b.inputs.flatMap(input),
             {
               tag: "button",
               name: `${b.name}_submit`,
