@@ -14,6 +14,8 @@ export function createConfiguredScheduler(deps: {
   clients: Partial<Record<PlatformName, PlatformClient>>;
   /** The features' planners (sign-in cards, closing meetings, 第一议题 nudges). */
   planners?: ReminderPlanner[];
+  /** Tests move time; production uses the system clock. */
+  clock?: () => Date;
 }): Scheduler {
   return createScheduler({
     db: deps.db,
@@ -23,5 +25,6 @@ export function createConfiguredScheduler(deps: {
     settings: deps.config.scheduler,
     loadCalendar: loadWorkCalendar,
     logger: deps.logger,
+    ...(deps.clock ? { clock: deps.clock } : {}),
   });
 }

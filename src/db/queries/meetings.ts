@@ -40,6 +40,9 @@ export async function expectedAttendeeIds(
   const conditions = [eq(members.branchId, scope.branchId), eq(members.active, true)];
   if (scope.kind === "party_group" && scope.partyGroupId)
     conditions.push(eq(members.partyGroupId, scope.partyGroupId));
+  // A 支部委员会 is the branch committee's meeting, not the whole branch's.
+  if (scope.kind === "committee")
+    conditions.push(inArray(members.role, ["secretary", "deputy_secretary", "committee_member"]));
   const rows = await db
     .select({ id: members.id })
     .from(members)
