@@ -9,6 +9,7 @@ import {
   markSkipped,
   nextClaimableAt,
   type OutboxRow,
+  pruneSlots,
   reserveSlot,
   retryLater,
   skipExpired,
@@ -120,7 +121,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const clock = deps.clock ?? (() => new Date());
   const sleep = deps.sleep ?? realSleep;
   const random = deps.random ?? Math.random;
-  const concurrency = deps.concurrency ?? 8;
+  const concurrency = deps.concurrency ?? 12;
   const { db, settings, logger } = deps;
   const platforms = (Object.keys(deps.clients) as PlatformName[]).filter((p) => deps.clients[p]);
   const appIntervalMs = (1000 / settings.appRatePerSecond) * (1 + APP_RATE_HEADROOM);
@@ -228,7 +229,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
             const token = crypto.randomUUID();
             const claimed = await claimDue(db, {
               now: clock(),
-              limit: concurrency * 2,
+              limit: concurrency * 4 - queue.length,
               leaseMs: settings.leaseMs,
               token,
               platforms,
@@ -258,10 +259,21 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       return refilling;
     };
 
+    // A claim that throws (the test seam simulating a crash, or the database going away) ends the tick.
+    const claimFailure: { error?: unknown; failed: boolean } = { failed: false };
+    const claim = () =>
+      refill().catch((error: unknown) => {
+        if (!claimFailure.failed) Object.assign(claimFailure, { error, failed: true });
+        return false;
+      });
+
     const worker = async () => {
       while (true) {
+        if (claimFailure.failed) throw claimFailure.error;
         const row = queue.shift();
         if (row) {
+          // Claim the next batch while this one is sending, so the rate limit never waits on a claim.
+          if (queue.length < concurrency && active()) void claim();
           try {
             await sendOne(row, report);
           } catch (error) {
@@ -271,7 +283,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
           continue;
         }
         if (!active()) return;
-        if (!(await refill())) return;
+        if (!(await claim()) && queue.length === 0) {
+          if (claimFailure.failed) throw claimFailure.error;
+          return;
+        }
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
@@ -294,6 +309,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const started = clock().getTime();
       const now = options.now ?? clock();
       await plan(now, report);
+      await pruneSlots(db, new Date(clock().getTime() - 3600_000));
       const expired = await skipExpired(db, clock());
       report.expired = expired.length;
       for (const row of expired) {

@@ -249,13 +249,14 @@ describe.each(databaseTargets)("outbox on $name", (target) => {
     let claimed = 0;
     const dying = scheduler(fake, {
       clock,
+      concurrency: 4,
       afterClaim: (rows) => {
         claimed += rows.length;
         throw new Error("killed after claiming, before sending or marking");
       },
     });
     await expect(dying.tick()).rejects.toThrow("killed");
-    expect(claimed).toBe(16); // one batch: twice the concurrency
+    expect(claimed).toBe(16); // one batch: four per sender
     const healthy = scheduler(fake, { clock });
     // The claimed rows are still leased: only the four nobody claimed go out now.
     expect((await healthy.tick()).sent).toBe(4);

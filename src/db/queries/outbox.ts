@@ -167,26 +167,27 @@ export async function claimDue(db: Executor, o: ClaimOptions): Promise<OutboxRow
   );
   const result = await rows(
     db,
-    sql`with candidates as (
-          select distinct on (c.platform, c.target_type, c.target_id) c.id, c.next_attempt_at
-          from outbox c
-          where c.state = 'pending' and c.next_attempt_at <= ${now}
-            and (c.locked_until is null or c.locked_until <= ${now})
-            and c.platform in (${platforms})
-            and not exists (
-              select 1 from send_rate_slots r
-              where r.key = 'target:' || c.platform || ':' || c.target_type || ':' || c.target_id
-                and r.next_at > ${now})
-            and not exists (
-              select 1 from outbox l
-              where l.state = 'pending' and l.locked_until > ${now}
-                and l.platform = c.platform and l.target_type = c.target_type and l.target_id = c.target_id)
-          order by c.platform, c.target_type, c.target_id, c.next_attempt_at, c.id
-        ), picked as (
-          select o.id from outbox o join candidates using (id)
-          where o.state = 'pending' and (o.locked_until is null or o.locked_until <= ${now})
-          order by candidates.next_attempt_at, o.id
-          limit ${o.limit}
+    // The candidate ids are computed once (an InitPlan) and the rows then locked through the primary key:
+    // no join for the planner to misjudge where statistics are missing (PGlite has no autovacuum).
+    sql`with picked as (
+          select o.id from outbox o
+          where o.id = any(array(
+              select d.id from (
+                select distinct on (c.platform, c.target_type, c.target_id) c.id, c.next_attempt_at
+                from outbox c
+                where c.state = 'pending' and c.next_attempt_at <= ${now}
+                  and (c.locked_until is null or c.locked_until <= ${now})
+                  and c.platform in (${platforms})
+                  and ('target:' || c.platform || ':' || c.target_type || ':' || c.target_id) not in (
+                    select r.key from send_rate_slots r where r.next_at > ${now})
+                  and (c.platform, c.target_type, c.target_id) not in (
+                    select l.platform, l.target_type, l.target_id from outbox l
+                    where l.state = 'pending' and l.locked_until > ${now})
+                order by c.platform, c.target_type, c.target_id, c.next_attempt_at, c.id
+              ) d
+              order by d.next_attempt_at, d.id
+              limit ${o.limit}))
+            and o.state = 'pending' and (o.locked_until is null or o.locked_until <= ${now})
           for update of o skip locked
         )
         update outbox set locked_until = ${at(new Date(o.now.getTime() + o.leaseMs))},
@@ -327,6 +328,11 @@ export async function tryTakeSlot(
         returning key`,
   );
   return result.length === 1;
+}
+
+/** Slots long past are only history; dropping them keeps the table as small as the recent targets. */
+export async function pruneSlots(db: Executor, olderThan: Date): Promise<void> {
+  await rows(db, sql`delete from send_rate_slots where next_at < ${at(olderThan)}`);
 }
 
 /** When the key is free again (now if it has no entry). */
