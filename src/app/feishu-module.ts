@@ -23,6 +23,7 @@ export interface FeishuModuleDeps {
   cardActions?: CardActionRegistry;
   /** The meetings and 第一议题 features; built here from the same client when not given. */
   features?: Features;
+  /** The business clock (meeting times, "today"); request signatures are always checked against wall time. */
   now?: () => Date;
   cardActionBudgetMs?: number;
 }
@@ -55,6 +56,5 @@ export function createFeishuModule(deps: FeishuModuleDeps): RouteModule {
     sink: router,
     background: deps.background,
     logger: deps.logger,
-    ...(deps.now ? { now: deps.now } : {}),
   });
 }
