@@ -1,4 +1,4 @@
-import { findAttendance, findMeeting, isInvitee, writeAttendance } from "../../db/queries/meetings.ts";
+import { loadAttendanceContext, writeAttendance } from "../../db/queries/meetings.ts";
 import { type AttendanceDecision, decideLeave, decideSignIn } from "../../domain/attendance.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
 import type { MeetingDeps } from "./deps.ts";
@@ -22,12 +22,9 @@ export async function signIn(
   meetingId: string,
   now: Date,
 ): Promise<CardActionResponse> {
-  const meeting = await findMeeting(deps.db, meetingId);
-  if (!meeting) return { toast: { type: "warning", text: "找不到这次会议，卡片可能已失效。" } };
-  const [invited, existing] = await Promise.all([
-    isInvitee(deps.db, meeting.id, member.id),
-    findAttendance(deps.db, meeting.id, member.id),
-  ]);
+  const loaded = await loadAttendanceContext(deps.db, meetingId, member.id);
+  if (!loaded) return { toast: { type: "warning", text: "找不到这次会议，卡片可能已失效。" } };
+  const { meeting, invited, existing } = loaded;
   const decision = decideSignIn(meeting, invited, existing, now);
   if (decision.kind === "record") {
     const changed = await writeAttendance(deps.db, {
@@ -53,12 +50,9 @@ export async function askLeave(
   reason: string,
   now: Date,
 ): Promise<CardActionResponse> {
-  const meeting = await findMeeting(deps.db, meetingId);
-  if (!meeting) return { toast: { type: "warning", text: "找不到这次会议，卡片可能已失效。" } };
-  const [invited, existing] = await Promise.all([
-    isInvitee(deps.db, meeting.id, member.id),
-    findAttendance(deps.db, meeting.id, member.id),
-  ]);
+  const loaded = await loadAttendanceContext(deps.db, meetingId, member.id);
+  if (!loaded) return { toast: { type: "warning", text: "找不到这次会议，卡片可能已失效。" } };
+  const { meeting, invited, existing } = loaded;
   const decision = decideLeave(meeting, invited, existing, reason);
   if (decision.kind === "record") {
     await writeAttendance(deps.db, {

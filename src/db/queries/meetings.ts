@@ -184,6 +184,29 @@ export async function isInvitee(db: Executor, meetingId: string, memberId: strin
   return Boolean(row);
 }
 
+/**
+ * What a sign-in or leave click needs, in one round trip: the meeting, whether the member is expected,
+ * and their record so far. The sign-in burst is the bot's hottest path.
+ */
+export async function loadAttendanceContext(
+  db: Executor,
+  meetingId: string,
+  memberId: string,
+): Promise<{ meeting: MeetingRow; invited: boolean; existing: AttendanceRow | undefined } | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(meetingId)) return undefined;
+  const [row] = await db
+    .select({ meeting: meetings, invitee: meetingInvitees.memberId, existing: attendance })
+    .from(meetings)
+    .leftJoin(
+      meetingInvitees,
+      and(eq(meetingInvitees.meetingId, meetings.id), eq(meetingInvitees.memberId, memberId)),
+    )
+    .leftJoin(attendance, and(eq(attendance.meetingId, meetings.id), eq(attendance.memberId, memberId)))
+    .where(eq(meetings.id, meetingId));
+  if (!row) return undefined;
+  return { meeting: row.meeting, invited: row.invitee !== null, existing: row.existing ?? undefined };
+}
+
 export async function findAttendance(
   db: Executor,
   meetingId: string,
