@@ -17,7 +17,7 @@ import { type CardActionRegistry, createCardActionRegistry } from "./card-action
 import { type CommandContext, type CommandHandlers, coreCommandHandlers } from "./command-handlers.ts";
 import { askLeave, signIn } from "./meetings/attendance-actions.ts";
 import { createCardRefresher } from "./meetings/card-refresher.ts";
-import { closeFromCard, remindAbsentees } from "./meetings/close-meeting.ts";
+import { closeFromCard, correctAttendance, remindAbsentees } from "./meetings/close-meeting.ts";
 import { createMeetingClosingPlanner } from "./meetings/closing-planner.ts";
 import { type MeetingDeps, mayManage } from "./meetings/deps.ts";
 import { cancelFromCard, editFromCard } from "./meetings/manage-meeting.ts";
@@ -112,6 +112,19 @@ export function createFeatures(deps: FeatureDeps): Features {
   );
   cardActions.register(MEETING_ACTIONS.remindAbsentees, (ctx) =>
     remindAbsentees(meetings, ctx.member, meetingOf(ctx), ctx.now),
+  );
+  cardActions.register(MEETING_ACTIONS.correct, (ctx) =>
+    correctAttendance(
+      meetings,
+      ctx.member,
+      meetingOf(ctx),
+      {
+        member: first(ctx.event.formValue?.member),
+        status: first(ctx.event.formValue?.status),
+        reason: first(ctx.event.formValue?.reason),
+      },
+      ctx.now,
+    ),
   );
   cardActions.register(STUDY_ACTIONS.record, (ctx) =>
     submitStudyRecord(meetings, ctx.member, meetingOf(ctx), ctx.event.formValue, ctx.now),

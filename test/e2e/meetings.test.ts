@@ -336,4 +336,52 @@ describe.each(databaseTargets)("a meeting's whole life on $name", (target) => {
     expect(statuses?.filter((s) => s === "请假")).toHaveLength(1);
     expect(statuses?.filter((s) => s === "缺席")).toHaveLength(1);
   });
+
+  it("after closing only the secretary corrects attendance (补签), and the change is audited", async () => {
+    const absentId = await h.memberIdOf(ABSENT);
+    const form = { member: absentId, status: "present", reason: "会前已向书记报告，迟到入场" };
+    const refused = await h.click(
+      await open(MEMBER),
+      "om_report",
+      { action: "meeting.correct", meeting: meetingId },
+      form,
+    );
+    expect(toastOf(refused)).toContain("只有支部书记、委员");
+    const noReason = await h.click(
+      await open(SECRETARY),
+      "om_report",
+      { action: "meeting.correct", meeting: meetingId },
+      { ...form, status: "leave", reason: "" },
+    );
+    expect(toastOf(noReason)).toContain("事由");
+    h.fake.reset();
+    const done = await h.click(
+      await open(SECRETARY),
+      "om_report",
+      { action: "meeting.correct", meeting: meetingId },
+      form,
+    );
+    expect(toastOf(done)).toContain("更正为“出席”");
+    await h.settle();
+    const [row] = await h.db.db
+      .select()
+      .from(schema.attendance)
+      .where(and(eq(schema.attendance.meetingId, meetingId), eq(schema.attendance.memberId, absentId)));
+    expect(row).toMatchObject({
+      status: "present",
+      source: "correction",
+      recordedBy: await h.memberIdOf(SECRETARY),
+    });
+    const audit = await h.db.db
+      .select()
+      .from(schema.auditLog)
+      .where(eq(schema.auditLog.action, "correct-attendance"));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actorId: await h.memberIdOf(SECRETARY),
+      before: { status: "absent" },
+      after: { status: "present" },
+    });
+    expect(json(h.fake.patches.at(-1))).toContain("已签到 **9**/应到 10");
+  });
 });

@@ -7,8 +7,11 @@ import {
   type MeetingRow,
   markMissingAbsent,
   transitionMeeting,
+  writeAttendance,
 } from "../../db/queries/meetings.ts";
 import { membersByIds } from "../../db/queries/member-directory.ts";
+import { auditLog } from "../../db/schema.ts";
+import { decideCorrection } from "../../domain/attendance.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
 import { absenteeCard, absenteeNote, type MeetingView } from "../views/meeting-cards.ts";
 import { type MeetingDeps, mayManage } from "./deps.ts";
@@ -36,6 +39,7 @@ async function absenteeReport(deps: MeetingDeps, meeting: MeetingRow, view: Meet
       counts,
       missing.map((m) => m.name),
       onLeave,
+      invitees.map((i) => ({ memberId: i.memberId, name: i.name })),
     ),
     missing,
   };
@@ -150,4 +154,56 @@ export async function remindAbsentees(
         ? { type: "success", text: `已提醒 ${missing.length} 位同志。` }
         : { type: "info", text: "已经提醒过了。" },
   };
+}
+
+/**
+ * 补签/更正 from the secretary's private card, after the meeting closed: only the branch committee or
+ * admins, only for invitees, with a reason for leave; the change goes to the audit log.
+ */
+export async function correctAttendance(
+  deps: MeetingDeps,
+  actor: { id: string; isAdmin: boolean; branchId: string; role: string },
+  meetingId: string,
+  form: { member: string; status: string; reason: string },
+  now: Date,
+): Promise<CardActionResponse> {
+  const meeting = await findMeeting(deps.db, meetingId);
+  if (!meeting) return { toast: { type: "warning", text: "找不到这次会议。" } };
+  const status =
+    form.status === "present" || form.status === "leave" || form.status === "absent"
+      ? form.status
+      : undefined;
+  if (!status) return { toast: { type: "warning", text: "请选择出勤情况。" } };
+  const invitees = await listInvitees(deps.db, meeting.id);
+  const target = invitees.find((i) => i.memberId === form.member);
+  const decision = decideCorrection(mayManage(actor, meeting.branchId), Boolean(target), status, form.reason);
+  if (decision.kind !== "record" || !target) return { toast: { type: "warning", text: decision.message } };
+  if (meeting.state !== "closed")
+    return { toast: { type: "info", text: "会议尚未结束，请让本人在签到卡片上签到或请假。" } };
+  const before = (await listAttendance(deps.db, meeting.id)).find((r) => r.memberId === target.memberId);
+  await deps.db.transaction(async (tx) => {
+    await writeAttendance(tx, {
+      meetingId: meeting.id,
+      memberId: target.memberId,
+      status,
+      late: false,
+      reason: decision.reason,
+      source: "correction",
+      recordedBy: actor.id,
+      at: now,
+    });
+    await tx.insert(auditLog).values({
+      orgId: meeting.orgId,
+      actorId: actor.id,
+      action: "correct-attendance",
+      entity: "attendance",
+      entityId: `${meeting.id}:${target.memberId}`,
+      before: before ? { status: before.status, reason: before.reason } : null,
+      after: { status, reason: decision.reason },
+      at: now,
+    });
+  });
+  void deps.refresher.refresh(meeting.id);
+  const label = { present: "出席", leave: "请假", absent: "缺席" }[status];
+  return { toast: { type: "success", text: `已将 ${target.name} 更正为“${label}”。` } };
 }

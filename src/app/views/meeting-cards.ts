@@ -26,6 +26,7 @@ export const MEETING_ACTIONS = {
   cancel: "meeting.cancel",
   edit: "meeting.edit",
   remindAbsentees: "meeting.remind_absentees",
+  correct: "meeting.correct",
 } as const;
 
 function basics(m: MeetingView): CardBlock[] {
@@ -152,6 +153,7 @@ export function absenteeCard(
   counts: AttendanceCounts,
   absentees: string[],
   onLeave: { name: string; reason: string }[],
+  invitees: { memberId: string; name: string }[] = [],
 ): CardView {
   const blocks: CardBlock[] = [...basics(m), { type: "markdown", text: countsText(counts) }];
   if (onLeave.length > 0) {
@@ -178,6 +180,7 @@ export function absenteeCard(
       ],
     });
   }
+  if (invitees.length > 0) blocks.push(correctionForm(m, invitees));
   return {
     header: {
       title: `缺席情况：${m.title}`,
@@ -190,4 +193,35 @@ export function absenteeCard(
 
 export function absenteeNote(m: MeetingView): string {
   return `您未参加${formatPeriod(m.startsAt, m.endsAt, m.timeZone)}的${m.title}${m.branchName ? `（${m.branchName}）` : ""}，也没有请假记录。如有特殊情况，请向支部书记说明；会议内容请向支部了解并补学。`;
+}
+
+/** 补签/更正 after the meeting: the secretary picks a person and what really happened. */
+export function correctionForm(m: MeetingView, invitees: { memberId: string; name: string }[]): CardBlock {
+  return {
+    type: "form",
+    name: "attendance_correction",
+    inputs: [
+      {
+        name: "member",
+        label: "补签/更正人员",
+        required: true,
+        single: true,
+        options: invitees.map((i) => ({ value: i.memberId, label: i.name })),
+      },
+      {
+        name: "status",
+        label: "出勤情况",
+        required: true,
+        single: true,
+        options: [
+          { value: "present", label: "出席（补签）" },
+          { value: "leave", label: "请假" },
+          { value: "absent", label: "缺席" },
+        ],
+        initialValues: ["present"],
+      },
+      { name: "reason", label: "说明（请假须填写事由）", placeholder: "如：会前已口头请假、因公外出" },
+    ],
+    submit: { label: "提交更正", value: { action: MEETING_ACTIONS.correct, meeting: m.id } },
+  };
 }
