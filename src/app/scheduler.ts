@@ -100,6 +100,8 @@ const TARGET_RATE_LIMIT_CODES = new Set<number | string>([230020]);
 // keeps the rate the platform sees at or under the configured one.
 const APP_RATE_HEADROOM = 0.02;
 
+const LATE_SLOT_MS = 50;
+
 // A tick waits for rows claimable within this (a chat's next message, a short 429) and leaves
 // longer waits, such as backoff retries, to a later tick.
 const MAX_IDLE_WAIT_MS = 3000;
@@ -188,9 +190,15 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       report.skipped++;
       return;
     }
-    const slot = await reserveSlot(db, appLimitKey(row.platform), appIntervalMs, clock());
-    const wait = slot.getTime() - clock().getTime();
-    if (wait > 0) await sleep(wait);
+    let slot = await reserveSlot(db, appLimitKey(row.platform), appIntervalMs, clock());
+    for (let tries = 1; ; tries++) {
+      const wait = slot.getTime() - clock().getTime();
+      if (wait > 0) await sleep(wait);
+      // Woken late (a busy event loop, a slow query): the slot has passed, and sending in it now would
+      // bunch with the slots after it. Take a fresh one, so no second carries more than its share.
+      if (clock().getTime() - slot.getTime() <= LATE_SLOT_MS || tries >= 5) break;
+      slot = await reserveSlot(db, appLimitKey(row.platform), appIntervalMs, clock());
+    }
     // The target's slot is taken at the moment of sending, so its 1-per-interval holds at the recipient
     // even if this worker woke up late.
     const sendAt = clock();
