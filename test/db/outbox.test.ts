@@ -267,6 +267,34 @@ describe.each(databaseTargets)("outbox on $name", (target) => {
     expect(fake.resent).toBe(0);
   });
 
+  it("a scheduler that dies between sending and marking double-posts nothing: the platform dedups the re-send", async () => {
+    const fake = createFakePlatform();
+    let offset = 0;
+    const clock = () => new Date(Date.now() + offset);
+    const planned = fanout(30, 30, clock());
+    await enqueue(handle.db, planned, clock());
+    // The dying instance's sends reach the platform, then its process "stops": no answer, no mark.
+    let posted = 0;
+    const dyingClient = {
+      ...fake.client,
+      async send(...args: Parameters<typeof fake.client.send>) {
+        await fake.client.send(...args);
+        posted++;
+        return new Promise<never>(() => {});
+      },
+    };
+    void scheduler(fake, { clock, concurrency: 4, clients: { feishu: dyingClient } }).tick();
+    while (posted < 4) await new Promise((r) => setTimeout(r, 20));
+    expect(await countByState(handle.db)).toMatchObject({ sent: 0, pending: 30 });
+
+    offset += settings.leaseMs + 1000;
+    const report = await scheduler(fake, { clock }).tick();
+    expect(report.sent).toBe(30);
+    expect(fake.delivered).toHaveLength(30);
+    expect(new Set(fake.delivered.map((d) => d.key))).toEqual(new Set(planned.map((m) => m.idempotencyKey)));
+    expect(fake.resent).toBe(posted);
+  });
+
   it("moves workdays-only reminders off the 国庆 week and off an admin's local day off", async () => {
     await addLocalDayOff(handle.db, "2026-12-31", "市里统一放假", "test");
     const [holiday, localOff, meeting] = fanout(3, 3, new Date(0));
