@@ -18,6 +18,11 @@ import { spawnTs } from "../support/processes.ts";
  * real Feishu client to the fake Feishu server. PGlite is one in-process database and cannot stand in.
  */
 const pgUrl = process.env.TEST_DATABASE_URL;
+if (!pgUrl) {
+  console.warn(
+    "scheduler-concurrency: skipped — set TEST_DATABASE_URL (e.g. postgres://root@127.0.0.1:5432/test) to run several schedulers against one real Postgres; CI sets it",
+  );
+}
 
 const settings: SchedulerConfig = {
   appRatePerSecond: 40,
