@@ -16,6 +16,8 @@ export function createConfiguredScheduler(deps: {
   planners?: ReminderPlanner[];
   /** Tests move time; production uses the system clock. */
   clock?: () => Date;
+  /** Tests on a movable clock wait by moving it; production waits for real. */
+  sleep?: (ms: number) => Promise<void>;
 }): Scheduler {
   return createScheduler({
     db: deps.db,
@@ -26,5 +28,6 @@ export function createConfiguredScheduler(deps: {
     loadCalendar: loadWorkCalendar,
     logger: deps.logger,
     ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
 }

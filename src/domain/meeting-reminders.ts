@@ -12,6 +12,8 @@ export interface MeetingForReminder {
   place: string | null;
   /** Where its reminders go: the branch chat, or each attendee of a 党组会/中心组 meeting. */
   targets: { platform: PlatformName; target: MessageTarget }[];
+  /** 第一议题 items still pending for the meeting's branch or body; the reminders name them, oldest first. */
+  studyItems?: { title: string; source: string; publishedOn: string }[];
 }
 
 export interface MeetingReminderInput {
@@ -41,6 +43,16 @@ function formatLocal(instant: Date, timeZone: string): string {
     minute: "2-digit",
     hourCycle: "h23",
   }).format(instant);
+}
+
+/** The reminder's 第一议题 line: pending items oldest first, or nothing when none is pending. */
+export function studyLine(items: MeetingForReminder["studyItems"]): string {
+  if (!items || items.length === 0) return "";
+  const sorted = [...items].sort(
+    (a, b) => a.publishedOn.localeCompare(b.publishedOn) || a.title.localeCompare(b.title),
+  );
+  const names = sorted.map((i) => `《${i.title}》（${i.source}，${i.publishedOn}）`).join("、");
+  return `\n第一议题：${names}，请提前准备领学。`;
 }
 
 /**
@@ -83,9 +95,10 @@ export function planMeetingReminders(input: MeetingReminderInput): PlanResult {
       const where = m.place ? `，地点：${m.place}` : "";
       const when = formatLocal(m.startsAt, input.timeZone);
       const text =
-        lead === 0
+        (lead === 0
           ? `【会议提醒】${MEETING_KIND_LABELS[m.kind]}「${m.title}」现在开始（${when}）${where}。请准时参加并签到。`
-          : `【会议提醒】${MEETING_KIND_LABELS[m.kind]}「${m.title}」将于 ${when} 开始${where}。`;
+          : `【会议提醒】${MEETING_KIND_LABELS[m.kind]}「${m.title}」将于 ${when} 开始${where}。`) +
+        studyLine(m.studyItems);
       for (const { platform, target } of m.targets) {
         const key = idempotencyKey({ kind: MEETING_REMINDER_KIND, subject, platform, target, slot });
         keep.push(key);

@@ -23,6 +23,26 @@ const plan = (now: Date, meetings = [meeting()]) =>
   });
 
 describe("meeting reminder planner", () => {
+  it("names the pending 第一议题 items, oldest first, and says nothing of them when none is pending", () => {
+    const dayBefore = new Date(start.getTime() - 1440 * 60_000 - 10 * 60_000);
+    const withItems = plan(dayBefore, [
+      meeting({
+        studyItems: [
+          { title: "在二十届四中全会上的讲话", source: "新华社", publishedOn: "2026-11-20" },
+          { title: "关于加强党的建设的重要论述", source: "《求是》", publishedOn: "2026-11-16" },
+        ],
+      }),
+    ]);
+    expect(withItems.messages[0]?.message).toEqual({
+      kind: "text",
+      text:
+        "【会议提醒】支部委员会「十一月支委会」将于 11月24日周二 14:30 开始，地点：三楼会议室。\n" +
+        "第一议题：《关于加强党的建设的重要论述》（《求是》，2026-11-16）、《在二十届四中全会上的讲话》（新华社，2026-11-20），请提前准备领学。",
+    });
+    const none = plan(dayBefore, [meeting({ studyItems: [] })]);
+    expect(none.messages[0]?.message).toMatchObject({ text: expect.not.stringContaining("第一议题") });
+  });
+
   it("plans each reminder once it is within the horizon, with a deterministic key", () => {
     const early = plan(new Date(start.getTime() - 2 * 86_400_000));
     expect(early.messages).toHaveLength(0);

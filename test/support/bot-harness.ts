@@ -41,7 +41,7 @@ export interface BotHarness {
     value: Record<string, string>,
     formValue?: Record<string, string | string[]>,
   ): Promise<{ status: number; body: any }>;
-  /** One scheduler tick at `at` (which also becomes the clock). */
+  /** One scheduler tick at `at` (which becomes the clock; the scheduler's waits move it on a little). */
   tick(at: Date): Promise<Awaited<ReturnType<Scheduler["tick"]>>>;
   /** Waits for answers-after-acknowledgement and card patches to finish. */
   settle(): Promise<void>;
@@ -97,6 +97,14 @@ export async function startBotHarness(
     clients,
     planners: features.planners,
     clock: () => clock.now,
+    // The scheduler waits (a chat's 1-per-interval, the app rate) by moving the clock, not the wall clock:
+    // a frozen clock would never reach the moment it waits for.
+    // Sleepers wait side by side: each wakes at its own time, and the clock never goes back.
+    sleep: async (ms) => {
+      const until = clock.now.getTime() + Math.max(0, ms);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (until > clock.now.getTime()) clock.now = new Date(until);
+    },
   });
   const options = { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN };
 

@@ -17,10 +17,11 @@ export function createMeetingReminderPlanner(settings: MeetingReminderSettings):
   return {
     name: "meeting-reminders",
     async plan({ db, now, timeZone }) {
-      const meetings = await loadMeetingsForReminders(db, {
-        from: new Date(now.getTime() - lookbackMs),
-        to: new Date(now.getTime() + maxLeadMs + horizonMs),
-      });
+      const meetings = await loadMeetingsForReminders(
+        db,
+        { from: new Date(now.getTime() - lookbackMs), to: new Date(now.getTime() + maxLeadMs + horizonMs) },
+        timeZone,
+      );
       return planMeetingReminders({ meetings, leadMinutes: settings.leadMinutes, now, horizonMs, timeZone });
     },
   };

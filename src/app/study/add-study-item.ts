@@ -9,10 +9,11 @@ import type { PlatformName } from "../../platforms/types.ts";
 import { studyNoticeCard } from "../views/study-cards.ts";
 
 export const STUDY_NOTICE_KIND = "study.notice";
+const NOTICE_VALID_MS = 3 * 86_400_000;
 
 export type AddStudyOutcome =
-  | { kind: "added"; item: StudyItemRow; notices: number }
-  | { kind: "duplicate"; message: string };
+  /** `notices`: branch chats (or, for 仅党组 items, people) told; one per branch whatever its platforms. */
+  { kind: "added"; item: StudyItemRow; notices: number } | { kind: "duplicate"; message: string };
 
 /**
  * Adds a 第一议题 item and queues its notice to every branch chat in scope (or, for items meant only for
@@ -54,21 +55,35 @@ export async function addStudyItem(
 
     const subject = `study:${item.id}`;
     const card = studyNoticeCard(item);
-    const targets: { platform: PlatformName; target: { type: "chat" | "user"; id: string } }[] = [];
+    const targets: {
+      platform: PlatformName;
+      target: { type: "chat" | "user"; id: string };
+      recipient: string;
+    }[] = [];
     if (item.scope === "all") {
       const chats = await tx
-        .select({ platform: branchChats.platform, chatId: branchChats.chatId })
+        .select({
+          platform: branchChats.platform,
+          chatId: branchChats.chatId,
+          branchId: branchChats.branchId,
+        })
         .from(branchChats)
         .innerJoin(branches, eq(branches.id, branchChats.branchId))
         .where(and(eq(branches.orgId, input.orgId), eq(branches.active, true), eq(branches.kind, "branch")));
-      for (const c of chats) targets.push({ platform: c.platform, target: { type: "chat", id: c.chatId } });
+      for (const c of chats)
+        targets.push({ platform: c.platform, target: { type: "chat", id: c.chatId }, recipient: c.branchId });
     } else {
       const people = await tx
-        .selectDistinct({ platform: memberIdentities.platform, value: memberIdentities.value })
+        .selectDistinct({
+          platform: memberIdentities.platform,
+          value: memberIdentities.value,
+          memberId: memberIdentities.memberId,
+        })
         .from(leadingBodyMembers)
         .innerJoin(memberIdentities, eq(memberIdentities.memberId, leadingBodyMembers.memberId))
         .where(and(eq(leadingBodyMembers.orgId, input.orgId), eq(memberIdentities.kind, "open_id")));
-      for (const p of people) targets.push({ platform: p.platform, target: { type: "user", id: p.value } });
+      for (const p of people)
+        targets.push({ platform: p.platform, target: { type: "user", id: p.value }, recipient: p.memberId });
     }
     const messages: PlannedMessage[] = targets.map(({ platform, target }) => ({
       idempotencyKey: idempotencyKey({ kind: STUDY_NOTICE_KIND, subject, platform, target, slot: "added" }),
@@ -78,8 +93,12 @@ export async function addStudyItem(
       target,
       message: { kind: "card", card },
       dueAt: now,
+      // The meeting reminders and cards name the item anyway; a notice days late (an outage, a platform
+      // not connected yet) is noise.
+      expiresAt: new Date(now.getTime() + NOTICE_VALID_MS),
+      expiryReason: "学习材料通知超过 3 天未能发送，不再发送（会议提醒和签到卡片中仍会列出）",
     }));
-    const notices = await enqueue(tx, messages, now);
-    return { kind: "added", item, notices };
+    await enqueue(tx, messages, now);
+    return { kind: "added", item, notices: new Set(targets.map((t) => t.recipient)).size };
   });
 }

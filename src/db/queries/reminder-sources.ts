@@ -3,14 +3,17 @@ import type { MeetingKind } from "../../domain/labels.ts";
 import type { MeetingForReminder } from "../../domain/meeting-reminders.ts";
 import { branchChats, meetingInvitees, meetings, memberIdentities } from "../schema.ts";
 import type { Executor } from "../types.ts";
+import { pendingStudyItems, type StudyBody } from "./study.ts";
 
 /**
  * Meetings starting within [from, to] with where their reminders go: a branch meeting to the branch's
- * group chat; an organ-level one (党组会, 中心组, no branch) to each invitee one-to-one.
+ * group chat; an organ-level one (党组会, 中心组, no branch) to each invitee one-to-one. Meetings still
+ * ahead carry the 第一议题 items pending for their branch or body (one lookup per branch or body).
  */
 export async function loadMeetingsForReminders(
   db: Executor,
   window: { from: Date; to: Date },
+  timeZone = "Asia/Shanghai",
 ): Promise<MeetingForReminder[]> {
   const found = await db
     .select()
@@ -45,6 +48,23 @@ export async function loadMeetingsForReminders(
           )
       : [];
 
+  const pendingByBody = new Map<string, MeetingForReminder["studyItems"]>();
+  const bodyOf = (m: (typeof found)[number]): StudyBody =>
+    m.branchId
+      ? { branchId: m.branchId }
+      : { orgId: m.orgId, kind: m.kind === "central_group" ? "central_group" : "leading_group" };
+  for (const m of found) {
+    if (m.state !== "scheduled" && m.state !== "open") continue;
+    const body = bodyOf(m);
+    const key = JSON.stringify(body);
+    if (pendingByBody.has(key)) continue;
+    const pending = await pendingStudyItems(db, m.orgId, body, timeZone);
+    pendingByBody.set(
+      key,
+      pending.map(({ title, source, publishedOn }) => ({ title, source, publishedOn })),
+    );
+  }
+
   return found.map((m) => ({
     id: m.id,
     kind: m.kind as MeetingKind,
@@ -60,5 +80,6 @@ export async function loadMeetingsForReminders(
       : people
           .filter((p) => p.meetingId === m.id)
           .map((p) => ({ platform: p.platform, target: { type: "user" as const, id: p.value } })),
+    studyItems: pendingByBody.get(JSON.stringify(bodyOf(m))) ?? [],
   }));
 }
