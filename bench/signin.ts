@@ -79,15 +79,13 @@ export async function benchSignin(members = 2000, duplicates = 1, concurrency = 
       { kind: "text", text: "签到卡片" },
       { idempotencyKey: "bench-signin-card" },
     );
-    await db.db
-      .insert(schema.meetingCards)
-      .values({
-        meetingId: meeting.id,
-        platform: "feishu",
-        purpose: "sign_in",
-        chatId: "oc_bench",
-        messageId: posted.messageId,
-      });
+    await db.db.insert(schema.meetingCards).values({
+      meetingId: meeting.id,
+      platform: "feishu",
+      purpose: "sign_in",
+      chatId: "oc_bench",
+      messageId: posted.messageId,
+    });
 
     const env = {
       ...process.env,

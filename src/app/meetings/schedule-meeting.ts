@@ -10,6 +10,7 @@ import { branches, partyGroups } from "../../db/schema.ts";
 import { parseScheduleArgs } from "../../domain/meeting-command.ts";
 import type { OutboundMessage, PlatformName } from "../../platforms/types.ts";
 import { confirmationCard } from "../views/meeting-cards.ts";
+import { loadWorkCalendar } from "../work-calendar.ts";
 import { type MeetingDeps, mayManage } from "./deps.ts";
 import { loadMeetingView } from "./meeting-view.ts";
 
@@ -48,69 +49,57 @@ export async function scheduleMeeting(
   eventKey: string,
 ): Promise<ScheduleOutcome> {
   const { db } = deps;
+  const reply = (text: string): ScheduleOutcome => ({ kind: "reply", message: { kind: "text", text } });
   const everyBranch = ALL_BRANCHES.test(argsText);
   const text = argsText.replace(ALL_BRANCHES, "");
-  if (everyBranch && !member.isAdmin) {
-    return {
-      kind: "reply",
-      message: { kind: "text", text: "只有机关党委工作人员可以为全部支部统一安排会议。" },
-    };
-  }
-  if (!everyBranch && !chat.branchId) {
-    return {
-      kind: "reply",
-      message: { kind: "text", text: "本群还没有绑定支部，无法安排会议。请先发送“绑定 <支部名>”。" },
-    };
-  }
-  if (!everyBranch && chat.branchId && !mayManage(member, chat.branchId)) {
-    return {
-      kind: "reply",
-      message: { kind: "text", text: "只有本支部书记、副书记、委员或机关党委工作人员可以安排会议。" },
-    };
-  }
+  if (everyBranch && !member.isAdmin) return reply("只有机关党委工作人员可以为全部支部统一安排会议。");
 
-  const targetBranches = everyBranch
+  // Party groups of the chat's branch, so "党小组会 第一党小组 …" can be read.
+  const groups = chat.branchId
     ? await db
         .select()
-        .from(branches)
-        .where(and(eq(branches.orgId, member.orgId), eq(branches.active, true), eq(branches.kind, "branch")))
-    : await db
-        .select()
-        .from(branches)
-        .where(eq(branches.id, chat.branchId ?? ""));
-  const firstBranch = targetBranches[0];
-  if (!firstBranch) return { kind: "reply", message: { kind: "text", text: "没有可安排会议的支部。" } };
-
-  const groups = await db
-    .select()
-    .from(partyGroups)
-    .where(and(eq(partyGroups.branchId, firstBranch.id), eq(partyGroups.active, true)));
+        .from(partyGroups)
+        .where(and(eq(partyGroups.branchId, chat.branchId), eq(partyGroups.active, true)))
+    : [];
   const parsed = parseScheduleArgs(
     text,
     now,
     deps.timeZone,
     groups.map((g) => g.name),
   );
-  if (!parsed.ok) return { kind: "reply", message: { kind: "text", text: parsed.question } };
-  if (everyBranch && parsed.kind === "party_group") {
-    return { kind: "reply", message: { kind: "text", text: "党小组会请在各支部群内分别安排。" } };
-  }
-  if (parsed.kind === "leading_group" || parsed.kind === "central_group") {
-    return {
-      kind: "reply",
-      message: { kind: "text", text: "党组会、理论学习中心组学习由机关党委统一安排，不在支部群内安排。" },
-    };
+  if (!parsed.ok) return reply(parsed.question);
+  const organLevel = parsed.kind === "leading_group" || parsed.kind === "central_group";
+
+  let targets: (string | null)[];
+  if (organLevel) {
+    // 党组会 and 中心组 belong to the organ: 机关党委 staff schedule them, attendees come from the roster.
+    if (!member.isAdmin) return reply("党组会、理论学习中心组学习由机关党委工作人员安排。");
+    if (everyBranch) return reply("党组会、理论学习中心组学习不按支部安排，请去掉“全部支部”。");
+    targets = [null];
+  } else if (everyBranch) {
+    if (parsed.kind === "party_group") return reply("党小组会请在各支部群内分别安排。");
+    const all = await db
+      .select({ id: branches.id })
+      .from(branches)
+      .where(and(eq(branches.orgId, member.orgId), eq(branches.active, true), eq(branches.kind, "branch")));
+    if (all.length === 0) return reply("没有可安排会议的支部。");
+    targets = all.map((b) => b.id);
+  } else {
+    if (!chat.branchId) return reply("本群还没有绑定支部，无法安排会议。请先发送“绑定 <支部名>”。");
+    if (!mayManage(member, chat.branchId))
+      return reply("只有本支部书记、副书记、委员或机关党委工作人员可以安排会议。");
+    targets = [chat.branchId];
   }
 
   const startsAt = parsed.time.startsAt;
   const endsAt = parsed.time.endsAt ?? new Date(startsAt.getTime() + deps.defaultMinutes * 60_000);
+  const group = parsed.partyGroup ? groups.find((g) => g.name === parsed.partyGroup) : undefined;
   const created = await db.transaction(async (tx) => {
     const out: { meeting: MeetingRow; expected: number }[] = [];
-    for (const branch of targetBranches) {
-      const group = parsed.partyGroup ? groups.find((g) => g.name === parsed.partyGroup) : undefined;
+    for (const branchId of targets) {
       const invitees = await expectedAttendeeIds(tx, {
         orgId: member.orgId,
-        branchId: branch.id,
+        branchId,
         kind: parsed.kind,
         partyGroupId: group?.id ?? null,
       });
@@ -118,7 +107,7 @@ export async function scheduleMeeting(
         tx,
         {
           orgId: member.orgId,
-          branchId: branch.id,
+          branchId,
           partyGroupId: group?.id ?? null,
           kind: parsed.kind,
           title: parsed.title,
@@ -135,14 +124,19 @@ export async function scheduleMeeting(
     return out;
   });
 
+  // A meeting on a day off is allowed (主题党日 on a Saturday happens) but said plainly.
+  const calendar = await loadWorkCalendar(db);
+  const day = calendar.describe(parsed.time.date);
+  const notes = day.working ? [] : [`注意：${parsed.time.date} 是${day.label}，不是工作日。`];
+
   // Each branch's chat gets its own confirmation card, so its committee can edit or cancel its meeting.
   for (const { meeting, expected } of created) {
     const view = await loadMeetingView(db, meeting, deps.timeZone);
-    const card = confirmationCard(view, expected);
-    const branchChat = meeting.branchId
-      ? await findChatOfBranch(db, chat.platform, meeting.branchId)
-      : undefined;
-    const chatId = everyBranch ? branchChat : chat.chatId;
+    const card = confirmationCard(view, expected, notes);
+    const chatId =
+      everyBranch && meeting.branchId
+        ? await findChatOfBranch(db, chat.platform, meeting.branchId)
+        : chat.chatId;
     const client = deps.clients[chat.platform];
     if (!chatId || !client) continue;
     const sent = await client.send(

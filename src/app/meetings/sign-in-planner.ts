@@ -1,6 +1,13 @@
 import { and, gte, inArray } from "drizzle-orm";
-import { listMeetingsStartingBetween, SIGN_IN_CARD_KIND, signInSubject } from "../../db/queries/meetings.ts";
+import {
+  listInvitees,
+  listMeetingsStartingBetween,
+  SIGN_IN_CARD_KIND,
+  signInSubject,
+} from "../../db/queries/meetings.ts";
+import { platformAddresses } from "../../db/queries/member-directory.ts";
 import { branchChats, meetings } from "../../db/schema.ts";
+import type { Executor } from "../../db/types.ts";
 import { idempotencyKey, type PlannedMessage, type Withdrawal } from "../../domain/reminders.ts";
 import type { ReminderPlanner } from "../scheduler.ts";
 import { signInCard } from "../views/meeting-cards.ts";
@@ -25,17 +32,10 @@ export function createSignInCardPlanner(settings: {
         new Date(now.getTime() - 24 * 3_600_000),
         new Date(now.getTime() + leadMs + horizonMs),
       );
-      const running = due.filter((m) => m.branchId && m.endsAt > now);
-      const chats = running.length
-        ? await db
-            .select()
-            .from(branchChats)
-            .where(
-              inArray(
-                branchChats.branchId,
-                running.map((m) => m.branchId ?? ""),
-              ),
-            )
+      const running = due.filter((m) => m.endsAt > now);
+      const branchIds = running.flatMap((m) => (m.branchId ? [m.branchId] : []));
+      const chats = branchIds.length
+        ? await db.select().from(branchChats).where(inArray(branchChats.branchId, branchIds))
         : [];
       const messages: PlannedMessage[] = [];
       const withdrawals: Withdrawal[] = [];
@@ -44,12 +44,17 @@ export function createSignInCardPlanner(settings: {
         const view = await loadMeetingView(db, meeting, timeZone);
         const card = signInCard(view, await loadCounts(db, meeting.id));
         const keep: string[] = [];
-        for (const chat of chats.filter((c) => c.branchId === meeting.branchId)) {
-          const target = { type: "chat" as const, id: chat.chatId };
+        // A branch meeting's card goes to its group chat; a 党组会/中心组 card to each attendee privately.
+        const targets = meeting.branchId
+          ? chats
+              .filter((c) => c.branchId === meeting.branchId)
+              .map((c) => ({ platform: c.platform, target: { type: "chat" as const, id: c.chatId } }))
+          : await inviteeAddresses(db, meeting.id);
+        for (const { platform, target } of targets) {
           const key = idempotencyKey({
             kind: SIGN_IN_CARD_KIND,
             subject,
-            platform: chat.platform,
+            platform,
             target,
             slot: meeting.startsAt.toISOString(),
           });
@@ -58,7 +63,7 @@ export function createSignInCardPlanner(settings: {
             idempotencyKey: key,
             kind: SIGN_IN_CARD_KIND,
             subject,
-            platform: chat.platform,
+            platform,
             target,
             message: { kind: "card", card },
             dueAt: new Date(meeting.startsAt.getTime() - leadMs),
@@ -87,4 +92,18 @@ export function createSignInCardPlanner(settings: {
       return { messages, withdrawals };
     },
   };
+}
+
+async function inviteeAddresses(db: Executor, meetingId: string) {
+  const invitees = await listInvitees(db, meetingId);
+  const out: { platform: "feishu" | "dingtalk"; target: { type: "user"; id: string } }[] = [];
+  for (const platform of ["feishu", "dingtalk"] as const) {
+    const addresses = await platformAddresses(
+      db,
+      platform,
+      invitees.map((i) => i.memberId),
+    );
+    for (const id of addresses.values()) out.push({ platform, target: { type: "user", id } });
+  }
+  return out;
 }

@@ -52,7 +52,7 @@ export function studyBlock(m: MeetingView): CardBlock {
   return { type: "markdown", text: `**第一议题**\n${lines.join("\n")}` };
 }
 
-export function confirmationCard(m: MeetingView, expected: number): CardView {
+export function confirmationCard(m: MeetingView, expected: number, notes: string[] = []): CardView {
   if (m.state === "cancelled") {
     return {
       header: { title: `已取消：${m.title}`, tone: "grey" },
@@ -64,6 +64,7 @@ export function confirmationCard(m: MeetingView, expected: number): CardView {
     blocks: [
       ...basics(m),
       { type: "fields", fields: [{ label: "应到人数", value: `${expected} 人` }] },
+      ...notes.map((text): CardBlock => ({ type: "markdown", text: `**${text}**` })),
       studyBlock(m),
       { type: "note", text: "会前一天 16:00 和会前 1 小时在群内提醒；开始前 15 分钟发送签到卡片。" },
       {
