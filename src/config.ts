@@ -102,7 +102,7 @@ const leadMinutes = z
   .trim()
   .optional()
   .transform((v, ctx) => {
-    if (v === undefined || v === "") return [1440, 60, 0];
+    if (v === undefined || v === "") return [60];
     const list = v.split(",").map((x) => Number(x.trim()));
     if (list.some((n) => !Number.isInteger(n) || n < 0 || n > 60 * 24 * 30)) {
       ctx.addIssue({ code: "custom", message: "应为逗号分隔的分钟数（0–43200），例如 1440,60,0" });
@@ -149,6 +149,20 @@ const envSchema = z.object({
     "应为 10–3600 之间的整数（秒）",
   ),
   REMINDER_LEAD_MINUTES: leadMinutes,
+  REMINDER_DAY_BEFORE_AT: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return "16:00";
+      if (["off", "none", "false", "关闭"].includes(v.toLowerCase())) return undefined;
+      const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v);
+      if (!m) {
+        ctx.addIssue({ code: "custom", message: "应为 HH:MM（如 16:00），或 off 表示不在会前一天提醒" });
+        return z.NEVER;
+      }
+      return `${m[1]?.padStart(2, "0")}:${m[2]}`;
+    }),
   WORKDAY_REMINDER_TIME: clockTime,
   SIGN_IN_LEAD_MINUTES: number(
     15,
@@ -196,6 +210,8 @@ export interface SchedulerConfig {
   leaseMs: number;
   /** Meeting reminders, in minutes before the start (0: "starting now"). */
   meetingLeadMinutes: number[];
+  /** One more reminder at this local time on the day before the meeting; undefined for none. */
+  meetingDayBeforeAt: string | undefined;
   /** Local time at which reminders moved off a day off go out on the next working day. */
   workdayTime: string;
 }
@@ -262,6 +278,7 @@ export function loadConfig(env: EnvRecord): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       leaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
       meetingLeadMinutes: e.REMINDER_LEAD_MINUTES,
+      meetingDayBeforeAt: e.REMINDER_DAY_BEFORE_AT,
       workdayTime: e.WORKDAY_REMINDER_TIME,
     },
     meetings: { signInLeadMinutes: e.SIGN_IN_LEAD_MINUTES, defaultMinutes: e.MEETING_DEFAULT_MINUTES },

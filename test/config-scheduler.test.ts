@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.ts";
 
 describe("scheduler configuration", () => {
-  it("defaults to 40 messages/s per app, 1.1 s per chat and meeting reminders a day, an hour and at the start", () => {
+  it("defaults to 40 messages/s per app, 1.1 s per chat and meeting reminders the day before at 16:00 and an hour before", () => {
     expect(loadConfig({}).scheduler).toEqual({
       appRatePerSecond: 40,
       targetIntervalMs: 1100,
       maxAttempts: 8,
       leaseMs: 120_000,
-      meetingLeadMinutes: [1440, 60, 0],
+      meetingLeadMinutes: [60],
+      meetingDayBeforeAt: "16:00",
       workdayTime: "09:00",
     });
   });
@@ -20,6 +21,7 @@ describe("scheduler configuration", () => {
       OUTBOX_MAX_ATTEMPTS: "3",
       OUTBOX_LEASE_SECONDS: "30",
       REMINDER_LEAD_MINUTES: "60, 2880,0,60",
+      REMINDER_DAY_BEFORE_AT: "off",
       WORKDAY_REMINDER_TIME: "8:30",
     }).scheduler;
     expect(s).toEqual({
@@ -28,6 +30,7 @@ describe("scheduler configuration", () => {
       maxAttempts: 3,
       leaseMs: 30_000,
       meetingLeadMinutes: [2880, 60, 0],
+      meetingDayBeforeAt: undefined,
       workdayTime: "08:30",
     });
   });
@@ -40,6 +43,7 @@ describe("scheduler configuration", () => {
     ["OUTBOX_LEASE_SECONDS", "5"],
     ["REMINDER_LEAD_MINUTES", "1h"],
     ["WORKDAY_REMINDER_TIME", "25:00"],
+    ["REMINDER_DAY_BEFORE_AT", "4pm"],
   ])("rejects %s=%s naming the variable", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));

@@ -1,6 +1,7 @@
 import type { MessageTarget, PlatformName } from "../platforms/types.ts";
 import { MEETING_KIND_LABELS, type MeetingKind } from "./labels.ts";
 import { idempotencyKey, type PlannedMessage, type PlanResult } from "./reminders.ts";
+import { addDays, localDate, zonedInstant } from "./time.ts";
 
 export interface MeetingForReminder {
   id: string;
@@ -20,6 +21,8 @@ export interface MeetingReminderInput {
   meetings: MeetingForReminder[];
   /** Minutes before the start; 0 is "starting now". */
   leadMinutes: number[];
+  /** Local HH:MM on the day before the meeting for one more reminder (e.g. "16:00"); undefined for none. */
+  dayBeforeAt?: string;
   now: Date;
   /** Rows are planned this far ahead of their due time, so a short outage does not delay them. */
   horizonMs: number;
@@ -75,23 +78,22 @@ export function planMeetingReminders(input: MeetingReminderInput): PlanResult {
     }
     const keep: string[] = [];
     live.set(subject, keep);
-    for (const [i, lead] of leads.entries()) {
-      const dueAt = new Date(m.startsAt.getTime() - lead * 60_000);
+    const slots = reminderSlots(m, leads, input.dayBeforeAt, input.timeZone);
+    for (const [i, { dueAt, slot, name, lead }] of slots.entries()) {
       if (dueAt.getTime() > planUntil) continue;
       // Each reminder is useful until the next one is due: after an outage, or for a meeting scheduled
       // at short notice, members get the nearest reminder only, not a burst of all of them.
-      const closer = leads[i + 1];
+      const closer = slots[i + 1];
       const expiresAt =
         lead === 0
           ? new Date(Math.min(m.startsAt.getTime() + STARTING_GRACE_MS, m.endsAt.getTime()))
-          : new Date(m.startsAt.getTime() - (closer ?? 0) * 60_000);
+          : (closer?.dueAt ?? m.startsAt);
       const expiryReason =
         lead === 0
           ? "会议开始已超过 15 分钟，不再提醒"
-          : closer === undefined || closer === 0
-            ? `会议已开始，提前 ${lead} 分钟的提醒不再有用`
-            : `已到提前 ${closer} 分钟提醒的时间，提前 ${lead} 分钟的提醒不再发送`;
-      const slot = `T-${lead}m@${m.startsAt.toISOString()}`;
+          : closer === undefined || closer.lead === 0
+            ? `会议已开始，${name}的提醒不再有用`
+            : `已到${closer.name}提醒的时间，${name}的提醒不再发送`;
       const where = m.place ? `，地点：${m.place}` : "";
       const when = formatLocal(m.startsAt, input.timeZone);
       const text =
@@ -124,4 +126,39 @@ export function planMeetingReminders(input: MeetingReminderInput): PlanResult {
   }));
   if (dropped.length > 0) withdrawals.push({ subjects: dropped, keep: [], reason: "会议已取消或已结束" });
   return { messages, withdrawals };
+}
+
+interface ReminderSlot {
+  dueAt: Date;
+  slot: string;
+  /** How the reminder is called in skip reasons: 提前 60 分钟 / 会前一天 16:00. */
+  name: string;
+  /** Minutes before the start (for the day-before reminder, as it falls). */
+  lead: number;
+}
+
+/** The meeting's reminders in time order; the slot names the start, so a moved meeting gets new ones. */
+function reminderSlots(
+  m: MeetingForReminder,
+  leads: number[],
+  dayBeforeAt: string | undefined,
+  timeZone: string,
+): ReminderSlot[] {
+  const start = m.startsAt.toISOString();
+  const out: ReminderSlot[] = leads.map((lead) => ({
+    dueAt: new Date(m.startsAt.getTime() - lead * 60_000),
+    slot: `T-${lead}m@${start}`,
+    name: `提前 ${lead} 分钟`,
+    lead,
+  }));
+  if (dayBeforeAt) {
+    const dueAt = zonedInstant(addDays(localDate(m.startsAt, timeZone), -1), dayBeforeAt, timeZone);
+    out.push({
+      dueAt,
+      slot: `D-1@${dayBeforeAt}@${start}`,
+      name: `会前一天 ${dayBeforeAt}`,
+      lead: Math.round((m.startsAt.getTime() - dueAt.getTime()) / 60_000),
+    });
+  }
+  return out.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 }

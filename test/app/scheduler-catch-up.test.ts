@@ -79,6 +79,7 @@ describe.each(databaseTargets)("catch-up after downtime on $name", (target) => {
         maxAttempts: 8,
         leaseMs: 60_000,
         meetingLeadMinutes: [1440, 60, 0],
+        meetingDayBeforeAt: undefined,
         workdayTime: "09:00",
       },
       loadCalendar: loadWorkCalendar,

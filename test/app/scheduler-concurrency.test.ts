@@ -30,6 +30,7 @@ const settings: SchedulerConfig = {
   maxAttempts: 8,
   leaseMs: 120_000,
   meetingLeadMinutes: [1440, 60, 0],
+  meetingDayBeforeAt: undefined,
   workdayTime: "09:00",
 };
 

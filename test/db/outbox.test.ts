@@ -32,6 +32,7 @@ const settings: SchedulerConfig = {
   maxAttempts: 3,
   leaseMs: 60_000,
   meetingLeadMinutes: [1440, 60, 0],
+  meetingDayBeforeAt: undefined,
   workdayTime: "09:00",
 };
 

@@ -95,4 +95,28 @@ describe("meeting reminder planner", () => {
       "ou_2",
     ]);
   });
+
+  it("reminds at 16:00 on the day before (the default), which lasts until the one-hour reminder", () => {
+    const planDayBefore = (now: Date) =>
+      planMeetingReminders({
+        meetings: [meeting()],
+        leadMinutes: [60],
+        dayBeforeAt: "16:00",
+        now,
+        horizonMs: 15 * 60_000,
+        timeZone: "Asia/Shanghai",
+      });
+    const due = new Date("2026-11-23T08:00:00Z"); // 16:00 Beijing on the 23rd
+    expect(planDayBefore(new Date(due.getTime() - 20 * 60_000)).messages).toHaveLength(0);
+    const [m] = planDayBefore(new Date(due.getTime() - 10 * 60_000)).messages;
+    expect(m).toMatchObject({ dueAt: due, expiresAt: new Date(start.getTime() - 60 * 60_000) });
+    expect(m?.idempotencyKey).toContain("D-1@16:00@");
+    expect(m?.expiryReason).toContain("已到提前 60 分钟提醒的时间");
+    // An hour before, both are planned (the scheduler skips the expired one with its reason), in time order.
+    const late = planDayBefore(new Date(start.getTime() - 61 * 60_000));
+    expect(late.messages.map((x) => x.idempotencyKey.split("|").at(-1)?.split("@")[0])).toEqual([
+      "D-1",
+      "T-60m",
+    ]);
+  });
 });

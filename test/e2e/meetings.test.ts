@@ -88,10 +88,11 @@ describe.each(databaseTargets)("a meeting's whole life on $name", (target) => {
     expect(cards.map((c) => c.purpose)).toEqual(["confirmation"]);
   });
 
-  it("reminds the chat before the meeting, once per reminder however often the scheduler ticks", async () => {
+  it("reminds the chat the day before at 16:00 and an hour before, once each however often the scheduler ticks", async () => {
     h.fake.reset();
-    await h.tick(at(START, -24 * 60));
-    await h.tick(at(START, -24 * 60 + 1));
+    // Default lead times: 16:00 on the day before, and one hour before.
+    await h.tick(new Date("2026-12-02T08:00:00Z"));
+    await h.tick(new Date("2026-12-02T08:01:00Z"));
     const dayBefore = h.fake.messagesTo(chat);
     expect(dayBefore).toHaveLength(1);
     expect(textOf(dayBefore[0])).toContain("支部党员大会");

@@ -4,6 +4,8 @@ import type { ReminderPlanner } from "../scheduler.ts";
 
 export interface MeetingReminderSettings {
   leadMinutes: number[];
+  /** Local HH:MM on the day before the meeting for one more reminder. */
+  dayBeforeAt?: string | undefined;
   /** Rows are stored this long before they fall due. */
   horizonMs?: number;
   /** Meetings that started this long ago are still planned for, so an outage's stale reminders get a skip reason. */
@@ -13,7 +15,8 @@ export interface MeetingReminderSettings {
 export function createMeetingReminderPlanner(settings: MeetingReminderSettings): ReminderPlanner {
   const horizonMs = settings.horizonMs ?? 15 * 60_000;
   const lookbackMs = settings.lookbackMs ?? 24 * 60 * 60_000;
-  const maxLeadMs = Math.max(0, ...settings.leadMinutes) * 60_000;
+  // The day-before reminder can fall up to two days ahead of a meeting early in the morning.
+  const maxLeadMs = Math.max(0, ...settings.leadMinutes, settings.dayBeforeAt ? 48 * 60 : 0) * 60_000;
   return {
     name: "meeting-reminders",
     async plan({ db, now, timeZone }) {
@@ -22,7 +25,14 @@ export function createMeetingReminderPlanner(settings: MeetingReminderSettings):
         { from: new Date(now.getTime() - lookbackMs), to: new Date(now.getTime() + maxLeadMs + horizonMs) },
         timeZone,
       );
-      return planMeetingReminders({ meetings, leadMinutes: settings.leadMinutes, now, horizonMs, timeZone });
+      return planMeetingReminders({
+        meetings,
+        leadMinutes: settings.leadMinutes,
+        dayBeforeAt: settings.dayBeforeAt,
+        now,
+        horizonMs,
+        timeZone,
+      });
     },
   };
 }
