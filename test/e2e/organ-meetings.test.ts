@@ -46,6 +46,30 @@ describe.each(databaseTargets)("organ-wide meetings on $name", (target) => {
     expect(card).toContain("注意：2026-12-05 是");
   });
 
+  it("reminds each attendee privately the day before, except whoever has asked for leave", async () => {
+    const [meeting] = await h.db.db.select().from(schema.meetings).where(isNull(schema.meetings.branchId));
+    h.clock.now = new Date("2026-12-03T02:00:00Z");
+    const leave = await h.click(
+      await h.openIdOf(LEADERS[3]!),
+      "om_confirmation",
+      { action: "meeting.leave", meeting: meeting!.id },
+      { reason: "赴省里开会" },
+    );
+    expect(toastOf(leave)).toContain("请假已登记");
+    h.fake.reset();
+    await h.tick(new Date("2026-12-04T08:00:00Z")); // 16:00 Beijing the day before
+    for (const code of LEADERS.slice(0, 3)) {
+      expect(
+        h.fake
+          .messagesTo(await h.openIdOf(code))
+          .map(textOf)
+          .join(),
+        code,
+      ).toContain("【会议提醒】党组会");
+    }
+    expect(h.fake.messagesTo(await h.openIdOf(LEADERS[3]!))).toHaveLength(0);
+  });
+
   it("sends the 党组会 sign-in card to each attendee privately, and takes their sign-in", async () => {
     h.fake.reset();
     await h.tick(new Date("2026-12-05T00:46:00Z")); // 08:46 Beijing

@@ -69,6 +69,19 @@ export function confirmationCard(m: MeetingView, expected: number, notes: string
       { type: "note", text: "会前一天 16:00 和会前 1 小时在群内提醒；开始前 15 分钟发送签到卡片。" },
       {
         type: "form",
+        name: "leave_early",
+        inputs: [
+          {
+            name: "reason",
+            label: "不能参加？请在此请假",
+            placeholder: "请假事由，如：出差、病假",
+            required: true,
+          },
+        ],
+        submit: { label: "请假", value: { action: MEETING_ACTIONS.leave, meeting: m.id } },
+      },
+      {
+        type: "form",
         name: "meeting_edit",
         inputs: [
           {

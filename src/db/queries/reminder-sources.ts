@@ -1,7 +1,7 @@
-import { and, eq, gte, inArray, lte, or } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lte, ne, or } from "drizzle-orm";
 import type { MeetingKind } from "../../domain/labels.ts";
 import type { MeetingForReminder } from "../../domain/meeting-reminders.ts";
-import { branchChats, meetingInvitees, meetings, memberIdentities } from "../schema.ts";
+import { attendance, branchChats, meetingInvitees, meetings, memberIdentities } from "../schema.ts";
 import type { Executor } from "../types.ts";
 import { pendingStudyItems, type StudyBody } from "./study.ts";
 
@@ -37,9 +37,18 @@ export async function loadMeetingsForReminders(
           })
           .from(meetingInvitees)
           .innerJoin(memberIdentities, eq(memberIdentities.memberId, meetingInvitees.memberId))
+          .leftJoin(
+            attendance,
+            and(
+              eq(attendance.meetingId, meetingInvitees.meetingId),
+              eq(attendance.memberId, meetingInvitees.memberId),
+            ),
+          )
           .where(
             and(
               inArray(meetingInvitees.meetingId, organLevel),
+              // Whoever has asked for leave is not reminded again.
+              or(isNull(attendance.status), ne(attendance.status, "leave")),
               or(
                 and(eq(memberIdentities.platform, "feishu"), eq(memberIdentities.kind, "open_id")),
                 and(eq(memberIdentities.platform, "dingtalk"), eq(memberIdentities.kind, "staff_id")),
