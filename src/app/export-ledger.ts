@@ -18,23 +18,29 @@ export interface LedgerExportRequest {
   timeZone: string;
 }
 
-function sheetRows(rows: Cell[][]): SheetData {
+/** `wrapColumns`: columns of multi-line text (notes, measures), wrapped in their cells. */
+function sheetRows(rows: Cell[][], wrapColumns: ReadonlySet<number> = new Set()): SheetData {
   return rows.map((row, i) =>
-    row.map((value) =>
+    row.map((value, column) =>
       i === 0
         ? { value: String(value), fontWeight: "bold" as const, backgroundColor: "#EDEDED" }
         : value === null
           ? null
-          : { value },
+          : wrapColumns.has(column)
+            ? { value, wrap: true }
+            : { value },
     ),
   );
 }
 
-/** Writes the meeting ledger (会议台账) as an Excel workbook: one sheet of meetings, one of attendance. */
+/**
+ * Writes the meeting ledger (会议台账) as an Excel workbook: a sheet of meetings, one of attendance and
+ * one of 第一议题 (what each meeting studied, how many days after publication, who led, the measures).
+ */
 export async function exportMeetingLedger(
   db: Database,
   req: LedgerExportRequest,
-): Promise<{ buffer: Buffer; meetings: number; branchNames: string[] }> {
+): Promise<{ buffer: Buffer; meetings: number; studies: number; branchNames: string[] }> {
   if (!isValidDate(req.from)) throw new ExportError(`--from：日期 “${req.from}” 无效，应为 YYYY-MM-DD`);
   if (!isValidDate(req.to)) throw new ExportError(`--to：日期 “${req.to}” 无效，应为 YYYY-MM-DD`);
   if (req.to < req.from) throw new ExportError(`--to ${req.to} 早于 --from ${req.from}`);
@@ -69,6 +75,17 @@ export async function exportMeetingLedger(
       columns: [12, 20, 24, 10, 10, 10, 10, 20, 18, 16, 10].map((width) => ({ width })),
       stickyRowsCount: 1,
     },
+    {
+      data: sheetRows(rows.studies, new Set([9, 10])),
+      sheet: "第一议题",
+      columns: [12, 20, 24, 36, 14, 12, 10, 10, 12, 40, 48].map((width) => ({ width })),
+      stickyRowsCount: 1,
+    },
   ]).toBuffer();
-  return { buffer, meetings: data.meetings.length, branchNames: scope.map((b) => b.name) };
+  return {
+    buffer,
+    meetings: data.meetings.length,
+    studies: rows.studies.length - 1,
+    branchNames: scope.map((b) => b.name),
+  };
 }

@@ -5,7 +5,9 @@ import { ConfigError, loadConfig } from "../config.ts";
 import { DataDirBusyError } from "../db/data-dir-lock.ts";
 import { openDatabase } from "../db/open.ts";
 import { CALENDAR_USAGE, runCalendar } from "./calendar.ts";
+import { EXPORT_USAGE, runExport } from "./export.ts";
 import { OUTBOX_USAGE, runOutbox } from "./outbox.ts";
+import { runStudy, STUDY_USAGE } from "./study.ts";
 
 const USAGE = `用法：npx zhibu <命令>
 
@@ -14,6 +16,8 @@ const USAGE = `用法：npx zhibu <命令>
                          同一文件重复导入不会改变任何数据
 ${OUTBOX_USAGE}
 ${CALENDAR_USAGE}
+${STUDY_USAGE}
+${EXPORT_USAGE}
   help                   显示本帮助
 
 数据库：未设置 DATABASE_URL 时使用 DATA_DIR（默认 ./data）下的嵌入式数据库。`;
@@ -83,6 +87,10 @@ export async function main(argv: string[]): Promise<number> {
         return await withDatabase("zhibu outbox", (io) => runOutbox(rest, io));
       case "calendar":
         return await withDatabase("zhibu calendar", (io) => runCalendar(rest, io));
+      case "study":
+        return await withDatabase("zhibu study", (io) => runStudy(rest, io));
+      case "export":
+        return await withDatabase("zhibu export", (io) => runExport(rest, io));
       case undefined:
       case "help":
       case "--help":

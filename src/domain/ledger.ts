@@ -1,5 +1,6 @@
 import { attendanceRate, countAttendance } from "./attendance.ts";
 import { MEETING_KIND_LABELS, MEMBER_ROLE_LABELS, type MeetingKind, type MemberRole } from "./labels.ts";
+import { delayDays } from "./study.ts";
 
 /** The meeting ledger (台账) as rows of plain cells, Chinese headers first; any writer (xlsx, csv) can take it. */
 
@@ -29,7 +30,17 @@ export interface LedgerInput {
     source: string | null;
     recordedByName: string | null;
   }[];
-  studies: { meetingId: string; title: string }[];
+  /** First-agenda records; the extra fields feed the 第一议题 sheet. */
+  studies: {
+    meetingId: string;
+    title: string;
+    source?: string;
+    publishedOn?: string;
+    ledByName?: string | null;
+    form?: string | null;
+    notes?: string | null;
+    measures?: { content: string; ownerName: string | null }[];
+  }[];
   timeZone: string;
 }
 
@@ -91,10 +102,36 @@ export const ATTENDANCE_HEADERS = [
   "记录人",
 ];
 
-export function buildLedgerRows(input: LedgerInput): { meetings: Cell[][]; attendance: Cell[][] } {
+export const STUDY_HEADERS = [
+  "会议日期",
+  "支部",
+  "会议名称",
+  "学习材料",
+  "来源",
+  "发表日期",
+  "间隔天数",
+  "领学人",
+  "学习形式",
+  "研讨发言",
+  "贯彻落实措施（责任人）",
+];
+
+/** 贯彻落实措施 one per line, numbered, each with its owner when known. */
+export function measuresText(measures: readonly { content: string; ownerName: string | null }[]): string {
+  return measures
+    .map((m, i) => `${i + 1}. ${m.content}${m.ownerName ? `（责任人：${m.ownerName}）` : ""}`)
+    .join("\n");
+}
+
+export function buildLedgerRows(input: LedgerInput): {
+  meetings: Cell[][];
+  attendance: Cell[][];
+  studies: Cell[][];
+} {
   const tz = input.timeZone;
   const meetingRows: Cell[][] = [MEETING_HEADERS];
   const attendanceRows: Cell[][] = [ATTENDANCE_HEADERS];
+  const studyRows: Cell[][] = [STUDY_HEADERS];
   input.meetings.forEach((m, i) => {
     const people = input.people.filter((p) => p.meetingId === m.id);
     const counts = countAttendance(
@@ -138,6 +175,22 @@ export function buildLedgerRows(input: LedgerInput): { meetings: Cell[][]; atten
         p.recordedByName ?? "",
       ]);
     }
+    const meetingDay = local(m.startsAt, tz, false);
+    for (const s of input.studies.filter((s) => s.meetingId === m.id)) {
+      studyRows.push([
+        meetingDay,
+        m.branchName ?? "",
+        m.title,
+        `《${s.title}》`,
+        s.source ?? "",
+        s.publishedOn ?? "",
+        s.publishedOn ? delayDays(s.publishedOn, meetingDay) : null,
+        s.ledByName ?? "",
+        s.form ?? "",
+        s.notes ?? "",
+        measuresText(s.measures ?? []),
+      ]);
+    }
   });
-  return { meetings: meetingRows, attendance: attendanceRows };
+  return { meetings: meetingRows, attendance: attendanceRows, studies: studyRows };
 }

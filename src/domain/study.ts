@@ -166,3 +166,109 @@ export function recordNudgeState(
   const days = delayDays(closedOn, today);
   return { due: days >= 1, overdue: days > overdueDays };
 }
+
+// ── CSV import (npx zhibu study import) ──────────────────────────────────────────────────────────
+
+export type StudyCsvField = "title" | "source" | "published_on" | "link" | "summary" | "scope";
+
+/** Accepted headers per field, Chinese or English (case and surrounding spaces ignored). */
+export const STUDY_CSV_HEADERS: Record<StudyCsvField, readonly string[]> = {
+  title: ["标题", "title"],
+  source: ["来源", "source"],
+  published_on: ["发表日期", "发布日期", "published_on", "published"],
+  link: ["链接", "link", "url"],
+  summary: ["摘要", "summary"],
+  scope: ["范围", "scope"],
+};
+
+const REQUIRED_CSV_FIELDS: StudyCsvField[] = ["title", "source", "published_on"];
+
+/** Maps the header row to fields; unknown or repeated columns and missing required ones are errors. */
+export function readStudyCsvHeader(
+  header: readonly string[],
+): { ok: true; columns: Map<StudyCsvField, number> } | { ok: false; message: string } {
+  const columns = new Map<StudyCsvField, number>();
+  const problems: string[] = [];
+  header.forEach((raw, index) => {
+    const name = raw.trim().toLowerCase();
+    if (!name) return;
+    const field = (Object.keys(STUDY_CSV_HEADERS) as StudyCsvField[]).find((f) =>
+      STUDY_CSV_HEADERS[f].includes(name),
+    );
+    if (!field) problems.push(`不认识的列 “${raw.trim()}”`);
+    else if (columns.has(field)) problems.push(`列 “${raw.trim()}” 重复`);
+    else columns.set(field, index);
+  });
+  const missing = REQUIRED_CSV_FIELDS.filter((f) => !columns.has(f));
+  if (missing.length > 0)
+    problems.push(`缺少必填列：${missing.map((f) => STUDY_CSV_HEADERS[f].join("/")).join("、")}`);
+  if (problems.length > 0) {
+    return {
+      ok: false,
+      message: `第 1 行（表头）：${problems.join("；")}。可用的列：${Object.values(STUDY_CSV_HEADERS)
+        .map((names) => names.slice(0, 2).join("/"))
+        .join("、")}`,
+    };
+  }
+  return { ok: true, columns };
+}
+
+/** 2026-11-20, 2026/11/20, 2026.11.20 or 2026年11月20日 → 2026-11-20; undefined when not a date. */
+export function normalizeDate(text: string): string | undefined {
+  const m = /^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$/.exec(text.trim());
+  if (!m) return undefined;
+  const date = `${m[1]}-${String(m[2]).padStart(2, "0")}-${String(m[3]).padStart(2, "0")}`;
+  return isValidDate(date) ? date : undefined;
+}
+
+const SCOPES: Record<string, StudyScope> = {
+  "": "all",
+  全部: "all",
+  全部支部: "all",
+  all: "all",
+  仅党组: "leading_group",
+  党组: "leading_group",
+  leading_group: "leading_group",
+};
+
+/** One data row of the CSV: the item, or every problem found in it (for a message naming the line). */
+export function readStudyCsvRow(
+  cells: readonly string[],
+  columns: ReadonlyMap<StudyCsvField, number>,
+  today: string,
+): { ok: true; item: StudyItemInput } | { ok: false; problems: string[] } {
+  const cell = (f: StudyCsvField) => {
+    const i = columns.get(f);
+    return i === undefined ? "" : (cells[i] ?? "").trim();
+  };
+  const problems: string[] = [];
+  const title = cell("title")
+    .replace(/^《(.*)》$/, "$1")
+    .trim();
+  if (!title) problems.push("标题为空");
+  else if (title.length > 200) problems.push("标题过长（最多 200 字）");
+  const source = cell("source");
+  if (!source) problems.push("来源为空");
+  const rawDate = cell("published_on");
+  const publishedOn = normalizeDate(rawDate);
+  if (!rawDate) problems.push("发表日期为空");
+  else if (!publishedOn) problems.push(`发表日期 “${rawDate}” 无效，应为 YYYY-MM-DD`);
+  else if (publishedOn > today) problems.push(`发表日期 ${publishedOn} 在今天之后`);
+  const link = cell("link");
+  if (link && !/^https?:\/\/\S+$/.test(link)) problems.push(`链接 “${link}” 应以 http:// 或 https:// 开头`);
+  const rawScope = cell("scope");
+  const scope = SCOPES[rawScope.toLowerCase()];
+  if (!scope) problems.push(`范围 “${rawScope}” 无效，应为 全部/all 或 仅党组/leading_group`);
+  if (problems.length > 0 || !publishedOn || !scope) return { ok: false, problems };
+  return {
+    ok: true,
+    item: {
+      title,
+      source,
+      publishedOn,
+      link: link || undefined,
+      summary: cell("summary") || undefined,
+      scope,
+    },
+  };
+}

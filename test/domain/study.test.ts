@@ -3,8 +3,11 @@ import {
   delayDays,
   isOverdue,
   median,
+  normalizeDate,
   parseStudyAdd,
   pendingItems,
+  readStudyCsvHeader,
+  readStudyCsvRow,
   recordNudgeState,
   type StudyItemRef,
   summarizeTimeliness,
@@ -120,5 +123,53 @@ describe("pending items and timeliness", () => {
     expect(recordNudgeState("2026-11-20", "2026-11-20", 7)).toEqual({ due: false, overdue: false });
     expect(recordNudgeState("2026-11-20", "2026-11-21", 7)).toEqual({ due: true, overdue: false });
     expect(recordNudgeState("2026-11-20", "2026-11-28", 7)).toEqual({ due: true, overdue: true });
+  });
+});
+
+describe("study CSV rows", () => {
+  it("maps Chinese or English headers, and names unknown, repeated and missing columns", () => {
+    const zh = readStudyCsvHeader(["标题", "来源", "发表日期", "链接", "摘要", "范围"]);
+    const en = readStudyCsvHeader([" Title ", "SOURCE", "published_on", "link", "summary", "scope"]);
+    expect(zh.ok && [...zh.columns]).toEqual(en.ok && [...en.columns]);
+    const bad = readStudyCsvHeader(["标题", "title", "作者"]);
+    expect(bad).toMatchObject({ ok: false });
+    if (!bad.ok) {
+      expect(bad.message).toContain("列 “title” 重复");
+      expect(bad.message).toContain("不认识的列 “作者”");
+      expect(bad.message).toContain("缺少必填列：来源/source、发表日期/发布日期/published_on/published");
+    }
+  });
+
+  it("reads a row: dates in the usual spellings, 《》 around titles, scope in Chinese or English", () => {
+    const head = readStudyCsvHeader(["标题", "来源", "发表日期", "范围"]);
+    if (!head.ok) throw new Error(head.message);
+    expect(
+      readStudyCsvRow(["《讲话》", "新华社", "2026/11/5", "仅党组"], head.columns, "2026-11-22"),
+    ).toEqual({
+      ok: true,
+      item: {
+        title: "讲话",
+        source: "新华社",
+        publishedOn: "2026-11-05",
+        link: undefined,
+        summary: undefined,
+        scope: "leading_group",
+      },
+    });
+    expect(
+      readStudyCsvRow(["讲话", "新华社", "2026年11月5日", ""], head.columns, "2026-11-22"),
+    ).toMatchObject({
+      ok: true,
+      item: { publishedOn: "2026-11-05", scope: "all" },
+    });
+    expect(readStudyCsvRow(["讲话", "新华社", "2026-02-30", "some"], head.columns, "2026-11-22")).toEqual({
+      ok: false,
+      problems: [
+        "发表日期 “2026-02-30” 无效，应为 YYYY-MM-DD",
+        "范围 “some” 无效，应为 全部/all 或 仅党组/leading_group",
+      ],
+    });
+    expect(normalizeDate("2026.1.9")).toBe("2026-01-09");
+    expect(normalizeDate("1月9日")).toBeUndefined();
   });
 });

@@ -4,7 +4,9 @@
  * reads what the bot wrote (database rows) or what it sent (the fake's recorded messages).
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
+import readXlsxFile from "read-excel-file/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportMeetingLedger } from "../../src/app/export-ledger.ts";
 import * as schema from "../../src/db/schema.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import { databaseTargets } from "../support/databases.ts";
@@ -229,19 +231,25 @@ describe.each(databaseTargets)("第一议题 end to end on $name", { timeout: 18
       expect(confirmText.indexOf(ITEM_B.title)).toBeGreaterThan(-1);
       expect(confirmText.indexOf(ITEM_B.title)).toBeLessThan(confirmText.indexOf(ITEM_A.title));
 
-      // The day before at the same hour: the first reminder.
-      await h.tick(local("2026-11-24T14:50"));
-      expect(textsOf(h, bgsChat).filter((t) => t.startsWith("【会议提醒】"))).toHaveLength(0);
-      await h.tick(local("2026-11-24T15:00"));
-      const [dayBefore] = textsOf(h, bgsChat).filter((t) => t.startsWith("【会议提醒】"));
-      expect(dayBefore).toBe(
-        "【会议提醒】支部委员会「支部委员会」将于 11月25日周三 15:00 开始，地点：三楼会议室。\n" +
-          `第一议题：《${ITEM_B.title}》（《求是》，2026-11-16）、《${ITEM_A.title}》（新华社，2026-11-20），请提前准备领学。`,
-      );
-      // An hour before, then the sign-in card 15 minutes before.
+      // The day before (at the configured lead or time of day) and an hour before: whatever the
+      // reminder settings, every reminder of this meeting names both items, the older first.
+      const reminders = () => textsOf(h, bgsChat).filter((t) => t.startsWith("【会议提醒】"));
+      for (const at of ["2026-11-24T14:50", "2026-11-24T15:00", "2026-11-24T15:40", "2026-11-24T16:00"]) {
+        await h.tick(local(at));
+      }
+      const dayBefore = reminders();
+      expect(dayBefore.length).toBeGreaterThan(0);
       await h.tick(local("2026-11-25T14:00"));
-      const hourBefore = textsOf(h, bgsChat).filter((t) => t.startsWith("【会议提醒】"))[1];
-      expect(hourBefore).toContain(`第一议题：《${ITEM_B.title}》`);
+      const all = reminders();
+      expect(all.length).toBeGreaterThan(dayBefore.length);
+      for (const text of all) {
+        expect(text).toMatch(
+          /^【会议提醒】支部委员会「支部委员会」将于 11月25日周三 15:00 开始，地点：三楼会议室。\n/,
+        );
+        expect(text.split("\n")[1]).toBe(
+          `第一议题：《${ITEM_B.title}》（《求是》，2026-11-16）、《${ITEM_A.title}》（新华社，2026-11-20），请提前准备领学。`,
+        );
+      }
       await h.tick(local("2026-11-25T14:45"));
       const signIn = cardsOf(h, bgsChat).find((c) => titleOf(c).startsWith("签到："));
       expect(signIn).toBeDefined();
@@ -325,18 +333,37 @@ describe.each(databaseTargets)("第一议题 end to end on $name", { timeout: 18
         .select()
         .from(schema.followUpMeasures)
         .where(eq(schema.followUpMeasures.recordId, records[0]?.id as string))
-        .orderBy(schema.followUpMeasures.content);
-      expect(
-        measures
-          .map((m) => ({ content: m.content, ownerId: m.ownerId }))
-          .sort((x, y) => x.content.localeCompare(y.content)),
-      ).toEqual(
+        .orderBy(schema.followUpMeasures.createdAt);
+      // In the order typed, each with its owner when the name is in the roster.
+      expect(measures.map((m) => ({ content: m.content, ownerId: m.ownerId }))).toEqual([
+        { content: "制定支部专题学习计划", ownerId: await h.memberIdOf("1002") },
+        { content: "在处室业务工作中抓好贯彻落实", ownerId: await h.memberIdOf("1003") },
+        { content: "向机关党委报送学习情况", ownerId: null },
+      ]);
+
+      // The ledger's 第一议题 sheet shows the same record.
+      const ledger = await exportMeetingLedger(h.db.db, {
+        branch: "bgs",
+        from: "2026-11-01",
+        to: "2026-11-30",
+        timeZone: "Asia/Shanghai",
+      });
+      const sheet = (await readXlsxFile(ledger.buffer)).find((x) => x.sheet === "第一议题");
+      expect(sheet?.data.slice(1)).toEqual([
         [
-          { content: "制定支部专题学习计划", ownerId: await h.memberIdOf("1002") },
-          { content: "在处室业务工作中抓好贯彻落实", ownerId: await h.memberIdOf("1003") },
-          { content: "向机关党委报送学习情况", ownerId: null },
-        ].sort((x, y) => x.content.localeCompare(y.content)),
-      );
+          "2026-11-25",
+          "办公室党支部",
+          "支部委员会",
+          `《${ITEM_A.title}》`,
+          "新华社",
+          "2026-11-20",
+          5,
+          "刘志强",
+          "原文领学",
+          "徐红霞：要把学习成果转化为推动工作的实际成效。\n郭晨曦：结合处室职责抓好落实。",
+          "1. 制定支部专题学习计划（责任人：徐红霞）\n2. 在处室业务工作中抓好贯彻落实（责任人：郭晨曦）\n3. 向机关党委报送学习情况",
+        ],
+      ]);
 
       // Pressing submit again writes nothing more.
       const again = await submitRecord(h, BGS_SECRETARY, card, {
@@ -396,6 +423,7 @@ describe.each(databaseTargets)("第一议题 end to end on $name", { timeout: 18
 
       await h.say(await h.openIdOf(BGS_SECRETARY), bgsChat, "安排 支部委员会 12月2日 15:00 三楼会议室");
       await h.tick(local("2026-12-01T15:00"));
+      await h.tick(local("2026-12-01T16:00"));
       const reminder = textsOf(h, bgsChat)
         .filter((t) => t.includes("12月2日"))
         .at(-1);

@@ -119,13 +119,14 @@ export async function submitStudyRecord(
     const first = records[0];
     if (first && measures.length > 0) {
       await tx.insert(followUpMeasures).values(
-        measures.map((m) => {
+        measures.map((m, i) => {
           const owner = m.owner ? byName(m.owner) : undefined;
           return {
             recordId: first.id,
             content: owner || !m.owner ? m.content : `${m.content}（责任人：${m.owner}）`,
             ownerId: owner?.id ?? null,
-            createdAt: now,
+            // A millisecond apart: the ledger lists measures by creation, in the order they were typed.
+            createdAt: new Date(now.getTime() + i),
           };
         }),
       );

@@ -3,6 +3,7 @@ import {
   attendance,
   branches,
   firstAgendaRecords,
+  followUpMeasures,
   meetingInvitees,
   meetings,
   members,
@@ -25,7 +26,18 @@ export interface LedgerData {
     source: string | null;
     recordedByName: string | null;
   }[];
-  studies: { meetingId: string; title: string; publishedOn: string }[];
+  /** One row per first-agenda record (meeting × study item), with who led and the measures decided. */
+  studies: {
+    meetingId: string;
+    recordId: string;
+    title: string;
+    source: string;
+    publishedOn: string;
+    ledByName: string | null;
+    form: string | null;
+    notes: string | null;
+    measures: { content: string; ownerName: string | null }[];
+  }[];
 }
 
 /** Everything the meeting ledger (台账) shows for some branches over [from, to). */
@@ -78,20 +90,49 @@ export async function loadLedger(
     .where(inArray(meetingInvitees.meetingId, ids))
     .orderBy(asc(meetingInvitees.meetingId), asc(members.code));
 
-  const studies = await db
+  const studyRows = await db
     .select({
       meetingId: firstAgendaRecords.meetingId,
+      recordId: firstAgendaRecords.id,
       title: studyItems.title,
+      source: studyItems.source,
       publishedOn: studyItems.publishedOn,
+      ledByName: members.name,
+      form: firstAgendaRecords.form,
+      notes: firstAgendaRecords.notes,
     })
     .from(firstAgendaRecords)
     .innerJoin(studyItems, eq(studyItems.id, firstAgendaRecords.studyItemId))
+    .leftJoin(members, eq(members.id, firstAgendaRecords.ledBy))
     .where(inArray(firstAgendaRecords.meetingId, ids))
-    .orderBy(asc(studyItems.publishedOn));
+    .orderBy(asc(studyItems.publishedOn), asc(studyItems.title));
+  const measureRows =
+    studyRows.length > 0
+      ? await db
+          .select({
+            recordId: followUpMeasures.recordId,
+            content: followUpMeasures.content,
+            ownerName: members.name,
+          })
+          .from(followUpMeasures)
+          .leftJoin(members, eq(members.id, followUpMeasures.ownerId))
+          .where(
+            inArray(
+              followUpMeasures.recordId,
+              studyRows.map((r) => r.recordId),
+            ),
+          )
+          .orderBy(asc(followUpMeasures.createdAt), asc(followUpMeasures.id))
+      : [];
 
   return {
     meetings: meetingRows.map((r) => ({ ...r.meeting, branchName: r.branchName })),
     people: people.map(({ code: _code, ...p }) => p),
-    studies,
+    studies: studyRows.map((r) => ({
+      ...r,
+      measures: measureRows
+        .filter((m) => m.recordId === r.recordId)
+        .map((m) => ({ content: m.content, ownerName: m.ownerName })),
+    })),
   };
 }

@@ -1,0 +1,46 @@
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ExportError, exportMeetingLedger } from "../app/export-ledger.ts";
+import type { CliIo } from "./outbox.ts";
+
+export const EXPORT_USAGE = `  export meetings --from <YYYY-MM-DD> --to <YYYY-MM-DD> --out <文件.xlsx> [--branch <支部编号或名称>]
+                         导出会议台账 Excel（会议、考勤、第一议题三张表）；不指定支部则导出全部，
+                         指定党总支则导出其下各支部`;
+
+export async function runExport(args: string[], io: CliIo & { timeZone: string }): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      branch: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  if (positionals[0] !== "meetings" || !values.from || !values.to || !values.out) {
+    io.err(
+      "用法：npx zhibu export meetings --from 2026-01-01 --to 2026-12-31 --out 台账.xlsx [--branch bgs]",
+    );
+    return 2;
+  }
+  try {
+    const result = await exportMeetingLedger(io.db, {
+      ...(values.branch ? { branch: values.branch } : {}),
+      from: values.from,
+      to: values.to,
+      timeZone: io.timeZone,
+    });
+    writeFileSync(values.out, result.buffer);
+    io.out(
+      `已导出 ${result.meetings} 次会议（${result.studies} 条第一议题学习记录）到 ${values.out}：${result.branchNames.join("、")}`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof ExportError) {
+      io.err(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
