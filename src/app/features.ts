@@ -9,7 +9,7 @@ import { findBranchByChat } from "../db/queries/branch-chats.ts";
 import { findMeeting, signInCardMessages } from "../db/queries/meetings.ts";
 import { branches } from "../db/schema.ts";
 import type { Database } from "../db/types.ts";
-import { parseStudyAdd } from "../domain/study.ts";
+import { parseStudyAdd, readStudyCsvRow } from "../domain/study.ts";
 import { localDate } from "../domain/time.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { PlatformClient, PlatformName } from "../platforms/types.ts";
@@ -31,7 +31,7 @@ import { createStudyNudgePlanner } from "./study/record-nudge-planner.ts";
 import { requestStudyRecord, submitStudyRecord } from "./study/record-study.ts";
 import { branchStudyStatus, studyOverview } from "./study/study-status.ts";
 import { MEETING_ACTIONS, signInCard } from "./views/meeting-cards.ts";
-import { STUDY_ACTIONS } from "./views/study-cards.ts";
+import { STUDY_ACTIONS, studyAddedCard, studyAddFormCard } from "./views/study-cards.ts";
 import { loadWorkCalendar } from "./work-calendar.ts";
 
 export interface Features {
@@ -130,6 +130,28 @@ export function createFeatures(deps: FeatureDeps): Features {
     submitStudyRecord(meetings, ctx.member, meetingOf(ctx), ctx.event.formValue, ctx.now),
   );
 
+  cardActions.register(STUDY_ACTIONS.add, async (ctx) => {
+    if (!ctx.member.isAdmin)
+      return { toast: { type: "warning", text: "只有机关党委工作人员可以添加第一议题学习材料。" } };
+    const fields = ["title", "source", "published_on", "link", "summary", "scope"] as const;
+    const read = readStudyCsvRow(
+      fields.map((f) => first(ctx.event.formValue?.[f])),
+      new Map(fields.map((f, i) => [f, i])),
+      localDate(ctx.now, timeZone),
+    );
+    if (!read.ok) return { toast: { type: "warning", text: read.problems.join("；") } };
+    const outcome = await addStudyItem(
+      db,
+      { ...read.item, orgId: ctx.member.orgId, addedBy: ctx.member.id },
+      ctx.now,
+    );
+    if (outcome.kind === "duplicate") return { toast: { type: "warning", text: outcome.message } };
+    return {
+      toast: { type: "success", text: `已添加，正在通知 ${outcome.notices} 个支部。` },
+      card: studyAddedCard(outcome.item, ctx.member.name),
+    };
+  });
+
   const commandHandlers: CommandHandlers = {
     ...coreCommandHandlers,
     async schedule(ctx, command) {
@@ -170,6 +192,7 @@ export function createFeatures(deps: FeatureDeps): Features {
       if (!ctx.member.isAdmin) {
         return ctx.reply({ kind: "text", text: "只有机关党委工作人员可以添加第一议题学习材料。" });
       }
+      if (!command.args.trim()) return ctx.reply({ kind: "card", card: studyAddFormCard() });
       const parsed = parseStudyAdd(command.args, localDate(ctx.now, timeZone));
       if (!parsed.ok) return ctx.reply({ kind: "text", text: parsed.message });
       const outcome = await addStudyItem(

@@ -3,7 +3,7 @@ import type { ItemTimeliness, StudyItemRef } from "../../domain/study.ts";
 import type { CardBlock, CardView } from "../../platforms/types.ts";
 import { formatDateTime } from "./format.ts";
 
-export const STUDY_ACTIONS = { record: "study.record" } as const;
+export const STUDY_ACTIONS = { record: "study.record", add: "study.add" } as const;
 
 export const STUDY_FORMS = ["原文领学", "研讨交流", "专题辅导", "集中观看", "个人自学后交流"] as const;
 
@@ -176,3 +176,53 @@ export function studyRecordCard(
     ],
   };
 }
+
+/** 第一议题 添加 without details: a form for 机关党委 staff to fill in instead of typing the line. */
+export function studyAddFormCard(): CardView {
+  return {
+    header: { title: "添加第一议题学习材料", tone: "red" },
+    blocks: [
+      {
+        type: "form",
+        name: "study_add",
+        inputs: [
+          { name: "title", label: "标题", placeholder: "如：在中央经济工作会议上的讲话", required: true },
+          { name: "published_on", label: "发表日期", placeholder: "YYYY-MM-DD", required: true },
+          { name: "source", label: "来源", placeholder: "如：新华社、人民日报、《求是》", required: true },
+          { name: "link", label: "链接", placeholder: "https://…" },
+          { name: "summary", label: "摘要/重点段落", multiline: true },
+          {
+            name: "scope",
+            label: "适用范围",
+            single: true,
+            required: true,
+            options: [
+              { value: "all", label: "全部支部" },
+              { value: "leading_group", label: "仅党组会/理论学习中心组" },
+            ],
+            initialValues: ["all"],
+          },
+        ],
+        submit: { label: "添加", value: { action: STUDY_ACTIONS.add } },
+      },
+      { type: "note", text: "添加后，范围内各支部下次会议将以此为第一议题，并在支部群发送通知。" },
+    ],
+  };
+}
+
+export function studyAddedCard(
+  item: { title: string; source: string; publishedOn: string },
+  by: string,
+): CardView {
+  return {
+    header: { title: "已添加第一议题学习材料", tone: "green" },
+    blocks: [
+      {
+        type: "markdown",
+        text: `《${escapeTitle(item.title)}》（${item.source}，${item.publishedOn}）\n添加人：${by}`,
+      },
+    ],
+  };
+}
+
+const escapeTitle = (t: string) => t.replace(/[*_`[\]]/g, "");
