@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { listAttendance, listInvitees, type MeetingRow } from "../../db/queries/meetings.ts";
+import { countMeetingAttendance, type MeetingRow } from "../../db/queries/meetings.ts";
 import {
   pendingStudyItems,
   recordsOfMeeting,
@@ -8,7 +8,7 @@ import {
 } from "../../db/queries/study.ts";
 import { branches } from "../../db/schema.ts";
 import type { Executor } from "../../db/types.ts";
-import { type AttendanceCounts, countAttendance } from "../../domain/attendance.ts";
+import type { AttendanceCounts } from "../../domain/attendance.ts";
 import type { MeetingView } from "../views/meeting-cards.ts";
 
 export function studyBodyOf(meeting: MeetingRow): StudyBody {
@@ -56,9 +56,5 @@ export async function loadMeetingView(
 }
 
 export async function loadCounts(db: Executor, meetingId: string): Promise<AttendanceCounts> {
-  const [invitees, records] = await Promise.all([listInvitees(db, meetingId), listAttendance(db, meetingId)]);
-  return countAttendance(
-    invitees.map((i) => i.memberId),
-    records,
-  );
+  return countMeetingAttendance(db, meetingId);
 }
