@@ -39,7 +39,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-export async function benchSignin(members = 2000, duplicates = 1, concurrency = 64): Promise<BenchResult> {
+export async function benchSignin(members = 2000, duplicates = 1, concurrency = 32): Promise<BenchResult> {
   const base = process.env.TEST_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
   const db = await createFreshPostgres(base);
   const fake = await startFakeFeishuOpenApi();

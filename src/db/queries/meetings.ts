@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, lt, ne, sql } from "drizzle-orm";
 import type { AttendanceStatus } from "../../domain/attendance.ts";
 import type { MeetingKind } from "../../domain/labels.ts";
+import { preparedStatement } from "../prepared.ts";
 import {
   attendance,
   auditLog,
@@ -194,18 +195,29 @@ export async function loadAttendanceContext(
   memberId: string,
 ): Promise<{ meeting: MeetingRow; invited: boolean; existing: AttendanceRow | undefined } | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(meetingId)) return undefined;
-  const [row] = await db
+  const [row] = await selectAttendanceContext(db, { meetingId, memberId });
+  if (!row) return undefined;
+  return { meeting: row.meeting, invited: row.invitee !== null, existing: row.existing ?? undefined };
+}
+
+const selectAttendanceContext = preparedStatement((db) =>
+  db
     .select({ meeting: meetings, invitee: meetingInvitees.memberId, existing: attendance })
     .from(meetings)
     .leftJoin(
       meetingInvitees,
-      and(eq(meetingInvitees.meetingId, meetings.id), eq(meetingInvitees.memberId, memberId)),
+      and(
+        eq(meetingInvitees.meetingId, meetings.id),
+        eq(meetingInvitees.memberId, sql.placeholder("memberId")),
+      ),
     )
-    .leftJoin(attendance, and(eq(attendance.meetingId, meetings.id), eq(attendance.memberId, memberId)))
-    .where(eq(meetings.id, meetingId));
-  if (!row) return undefined;
-  return { meeting: row.meeting, invited: row.invitee !== null, existing: row.existing ?? undefined };
-}
+    .leftJoin(
+      attendance,
+      and(eq(attendance.meetingId, meetings.id), eq(attendance.memberId, sql.placeholder("memberId"))),
+    )
+    .where(eq(meetings.id, sql.placeholder("meetingId")))
+    .prepare("attendance_context"),
+);
 
 /**
  * Live counts for the sign-in card, counted by the database: the card is re-rendered several times a
@@ -272,35 +284,35 @@ export interface AttendanceWrite {
  * that state and writes nothing. Returns whether anything changed.
  */
 export async function writeAttendance(db: Executor, w: AttendanceWrite): Promise<boolean> {
-  const rows = await db
-    .insert(attendance)
-    .values({
-      meetingId: w.meetingId,
-      memberId: w.memberId,
-      status: w.status,
-      late: w.late,
-      reason: w.reason,
-      source: w.source,
-      recordedBy: w.recordedBy,
-      recordedAt: w.at,
-      updatedAt: w.at,
-    })
-    .onConflictDoUpdate({
-      target: [attendance.meetingId, attendance.memberId],
-      set: {
-        status: w.status,
-        late: w.late,
-        reason: w.reason,
-        source: w.source,
-        recordedBy: w.recordedBy,
-        recordedAt: w.at,
-        updatedAt: w.at,
-      },
-      setWhere: sql`${attendance.status} is distinct from ${w.status} or ${attendance.reason} is distinct from ${w.reason}`,
-    })
-    .returning({ memberId: attendance.memberId });
+  const rows = await upsertAttendance(db, { ...w, at: w.at.toISOString() });
   return rows.length > 0;
 }
+
+const upsertAttendance = preparedStatement((db) => {
+  const p = (name: keyof AttendanceWrite) => sql.placeholder(name);
+  const at = sql`${p("at")}::timestamptz`;
+  const status = sql`${p("status")}::attendance_status`;
+  const reason = sql`${p("reason")}::text`;
+  const values = {
+    status,
+    late: sql`${p("late")}::boolean`,
+    reason,
+    source: sql`${p("source")}::record_source`,
+    recordedBy: sql`${p("recordedBy")}::uuid`,
+    recordedAt: at,
+    updatedAt: at,
+  };
+  return db
+    .insert(attendance)
+    .values({ meetingId: sql`${p("meetingId")}::uuid`, memberId: sql`${p("memberId")}::uuid`, ...values })
+    .onConflictDoUpdate({
+      target: [attendance.meetingId, attendance.memberId],
+      set: values,
+      setWhere: sql`${attendance.status} is distinct from ${status} or ${attendance.reason} is distinct from ${reason}`,
+    })
+    .returning({ memberId: attendance.memberId })
+    .prepare("upsert_attendance");
+});
 
 /** Invitees with neither sign-in nor leave: the absentees once the meeting closes. */
 export async function listMissing(db: Executor, meetingId: string): Promise<InviteeRow[]> {

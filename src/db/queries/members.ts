@@ -1,5 +1,6 @@
-import { and, eq, or } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { PlatformName } from "../../platforms/types.ts";
+import { preparedStatement } from "../prepared.ts";
 import { memberIdentities, members } from "../schema.ts";
 import type { Executor } from "../types.ts";
 
@@ -17,17 +18,22 @@ export async function findMemberByIdentity(
 ): Promise<MemberRow | undefined> {
   const usable = ids.filter((i) => i.value);
   if (usable.length === 0) return undefined;
-  const rows = await db
-    .select({ member: members })
+  const rows = await selectByIdentity(db, { platform, values: usable.map((i) => i.value) });
+  // The statement matches values only, so it stays one cached statement; the kinds are checked here.
+  return rows.find((r) => usable.some((i) => i.kind === r.kind && i.value === r.value))?.member;
+}
+
+const selectByIdentity = preparedStatement((db) =>
+  db
+    .select({ member: members, kind: memberIdentities.kind, value: memberIdentities.value })
     .from(memberIdentities)
     .innerJoin(members, eq(members.id, memberIdentities.memberId))
     .where(
       and(
-        eq(memberIdentities.platform, platform),
+        eq(memberIdentities.platform, sql.placeholder("platform")),
+        sql`${memberIdentities.value} = any(${sql.placeholder("values")}::text[])`,
         eq(members.active, true),
-        or(...usable.map((i) => and(eq(memberIdentities.kind, i.kind), eq(memberIdentities.value, i.value)))),
       ),
     )
-    .limit(1);
-  return rows[0]?.member;
-}
+    .prepare("member_by_identity"),
+);
