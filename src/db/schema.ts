@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { MEETING_KINDS, MEMBER_ROLES } from "../domain/labels.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => ts("created_at").notNull().defaultNow();
@@ -28,25 +29,9 @@ export const platform = pgEnum("platform", ["feishu", "dingtalk"]);
 /** open_id/user_id/union_id are Feishu's; staff_id is DingTalk's. */
 export const identityKind = pgEnum("identity_kind", ["open_id", "user_id", "union_id", "staff_id"]);
 export const branchKind = pgEnum("branch_kind", ["organ_committee", "general_branch", "branch"]);
-export const memberRole = pgEnum("member_role", [
-  "secretary",
-  "deputy_secretary",
-  "committee_member",
-  "member",
-  "probationary",
-]);
+export const memberRole = pgEnum("member_role", MEMBER_ROLES);
 export const leadingBody = pgEnum("leading_body", ["leading_group", "central_group"]);
-export const meetingKind = pgEnum("meeting_kind", [
-  "general_assembly",
-  "committee",
-  "party_group",
-  "party_lecture",
-  "theme_day",
-  "org_life",
-  "member_review",
-  "leading_group",
-  "central_group",
-]);
+export const meetingKind = pgEnum("meeting_kind", MEETING_KINDS);
 export const meetingState = pgEnum("meeting_state", ["scheduled", "open", "closed", "cancelled"]);
 export const cardPurpose = pgEnum("card_purpose", [
   "confirmation",

@@ -40,6 +40,12 @@ export const MEETING_KINDS = [
 ] as const;
 export type MeetingKind = (typeof MEETING_KINDS)[number];
 
+/** The kinds a branch holds itself (三会一课 and the rest); 党组会 and 中心组 belong to the organ. */
+export const BRANCH_MEETING_KINDS = MEETING_KINDS.filter(
+  (k): k is Exclude<MeetingKind, "leading_group" | "central_group"> =>
+    k !== "leading_group" && k !== "central_group",
+);
+
 export const MEETING_KIND_LABELS: Record<MeetingKind, string> = {
   general_assembly: "支部党员大会",
   committee: "支部委员会",

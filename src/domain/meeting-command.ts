@@ -1,5 +1,5 @@
 import { type ParsedTime, parseChineseDateTime } from "./chinese-datetime.ts";
-import { MEETING_KIND_LABELS, type MeetingKind } from "./labels.ts";
+import { BRANCH_MEETING_KINDS, MEETING_KIND_LABELS, type MeetingKind } from "./labels.ts";
 
 /** Words people use for each meeting kind, longest first so 支部委员会 wins over 委员会. */
 const KIND_WORDS: [string, MeetingKind][] = (
@@ -53,17 +53,7 @@ export type ScheduleParse = ScheduleRequest | { ok: false; question: string };
 
 const USAGE =
   "请按这样的格式安排会议：安排 支部委员会 12月3日 15:00 三楼会议室\n" +
-  `会议类型：${[
-    "general_assembly",
-    "committee",
-    "party_group",
-    "party_lecture",
-    "theme_day",
-    "org_life",
-    "member_review",
-  ]
-    .map((k) => MEETING_KIND_LABELS[k as MeetingKind])
-    .join("、")}`;
+  `会议类型：${BRANCH_MEETING_KINDS.map((k) => MEETING_KIND_LABELS[k]).join("、")}`;
 
 /**
  * Reads the arguments of 安排 / /meeting: kind, (Party group), date and time, place.

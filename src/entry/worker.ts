@@ -1,10 +1,10 @@
 import type { ExecutionContext } from "hono";
+import { createBotModules } from "../app/bot-modules.ts";
 import { createFeatures } from "../app/features.ts";
-import { createFeishuModule } from "../app/feishu-module.ts";
 import { createConfiguredScheduler } from "../app/scheduler-setup.ts";
 import { type FeishuConfig, loadConfig } from "../config.ts";
 import { createPostgresDatabase } from "../db/client-postgres.ts";
-import { createApp, type RouteModule } from "../http/app.ts";
+import { createApp } from "../http/app.ts";
 import { createWaitUntilRunner } from "../lib/background.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
 import { createFeishuClient } from "../platforms/feishu/client.ts";
@@ -53,20 +53,7 @@ export default {
       (error) => logger.error("background task failed", { error }),
     );
     const clients = config.feishu ? { feishu: feishuClient(config.feishu, logger) } : {};
-    const features = createFeatures({ db: database.db, config, logger, clients });
-    const modules: RouteModule[] = config.feishu
-      ? [
-          createFeishuModule({
-            config,
-            feishu: config.feishu,
-            db: database.db,
-            logger,
-            background,
-            client: clients.feishu,
-            features,
-          }),
-        ]
-      : [];
+    const { features, modules } = createBotModules({ config, db: database.db, logger, background, clients });
     const app = createApp({ config, database, logger }, modules);
     try {
       return await app.fetch(request, env, ctx);

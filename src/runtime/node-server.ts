@@ -1,12 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createFeatures } from "../app/features.ts";
-import { createFeishuModule } from "../app/feishu-module.ts";
+import { createBotModules } from "../app/bot-modules.ts";
 import { createConfiguredScheduler } from "../app/scheduler-setup.ts";
 import { type Config, describePlatforms } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import type { DatabaseHandle } from "../db/types.ts";
-import { createApp, type RouteModule } from "../http/app.ts";
+import { createApp } from "../http/app.ts";
 import { createBackgroundRunner } from "../lib/background.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createFeishuClient } from "../platforms/feishu/client.ts";
@@ -31,21 +30,7 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
   const background = createBackgroundRunner((error) => logger.error("background task failed", { error }));
   // One client per platform, shared by webhooks and the scheduler so token cache and rate limits are one.
   const clients = config.feishu ? { feishu: createFeishuClient(config.feishu, { logger }) } : {};
-  const features = createFeatures({ db: database.db, config, logger, clients });
-  const modules: RouteModule[] = [];
-  if (config.feishu) {
-    modules.push(
-      createFeishuModule({
-        config,
-        feishu: config.feishu,
-        db: database.db,
-        logger,
-        background,
-        client: clients.feishu,
-        features,
-      }),
-    );
-  }
+  const { features, modules } = createBotModules({ config, db: database.db, logger, background, clients });
   const app = createApp({ config, database, logger }, modules);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
+import type { LedgerInput } from "../../domain/ledger.ts";
 import {
   attendance,
   branches,
@@ -14,18 +15,7 @@ import type { Executor } from "../types.ts";
 export interface LedgerData {
   meetings: (typeof meetings.$inferSelect & { branchName: string | null })[];
   /** One row per invitee of each meeting, with their record when there is one. */
-  people: {
-    meetingId: string;
-    memberId: string;
-    name: string;
-    role: string;
-    status: "present" | "leave" | "absent" | null;
-    late: boolean | null;
-    reason: string | null;
-    recordedAt: Date | null;
-    source: string | null;
-    recordedByName: string | null;
-  }[];
+  people: LedgerInput["people"];
   /** One row per first-agenda record (meeting × study item), with who led and the measures decided. */
   studies: {
     meetingId: string;
