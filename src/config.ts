@@ -130,6 +130,7 @@ const envSchema = z.object({
   HOST: optionalText,
   DATA_DIR: optionalText,
   DATABASE_URL: databaseUrl,
+  DATABASE_POOL_MAX: number(4, (n) => Number.isInteger(n) && n >= 1 && n <= 100, "应为 1–100 之间的整数"),
   ZHIBU_TIMEZONE: timezone,
   LOG_LEVEL: z
     .enum(["debug", "info", "warn", "error", "silent"])
@@ -221,6 +222,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Connections per process; few connections pipeline better than many on a small machine. */
+  databasePoolMax: number;
   timezone: string;
   logLevel: LogLevel;
   schedulerEnabled: boolean;
@@ -269,6 +272,7 @@ export function loadConfig(env: EnvRecord): Config {
     host: e.HOST ?? "0.0.0.0",
     dataDir: e.DATA_DIR ?? "./data",
     databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
     timezone: e.ZHIBU_TIMEZONE,
     logLevel: e.LOG_LEVEL,
     schedulerEnabled: e.SCHEDULER_ENABLED,

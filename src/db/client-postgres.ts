@@ -12,7 +12,7 @@ export interface PostgresOptions {
 /** Runtime-agnostic: works on Node and on Workers (nodejs_compat). */
 export function createPostgresDatabase(url: string, options: PostgresOptions = {}): DatabaseHandle {
   const client = postgres(url, {
-    max: options.max ?? 10,
+    max: options.max ?? 4,
     idle_timeout: 20,
     connect_timeout: 10,
     onnotice: () => {},

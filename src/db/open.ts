@@ -13,7 +13,7 @@ import type { DatabaseHandle } from "./types.ts";
 export async function openDatabase(config: Config, purpose: string): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
     await migratePostgresUrl(config.databaseUrl);
-    return createPostgresDatabase(config.databaseUrl);
+    return createPostgresDatabase(config.databaseUrl, { max: config.databasePoolMax });
   }
   const dir = resolve(config.dataDir);
   const lock = lockDataDir(dir, purpose);
