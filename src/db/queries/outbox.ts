@@ -1,6 +1,7 @@
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { PlannedMessage, Withdrawal } from "../../domain/reminders.ts";
 import type { MessageTarget, OutboundMessage, PlatformName } from "../../platforms/types.ts";
+import { type RawRow, rawRows } from "../raw-rows.ts";
 import type { Executor } from "../types.ts";
 
 /**
@@ -34,14 +35,7 @@ export interface OutboxRow {
   messageId: string | null;
 }
 
-type RawRow = Record<string, unknown>;
-
-/** postgres.js returns an array, PGlite `{ rows }`. */
-async function rows(db: Executor, query: SQL): Promise<RawRow[]> {
-  const result = (await db.execute(query)) as unknown;
-  if (Array.isArray(result)) return result as RawRow[];
-  return ((result as { rows?: RawRow[] }).rows ?? []) as RawRow[];
-}
+const rows = rawRows;
 
 const iso = (d: Date) => d.toISOString();
 const at = (d: Date) => sql`${iso(d)}::timestamptz`;
