@@ -11,6 +11,7 @@ import {
   studyItems,
 } from "../schema.ts";
 import type { Executor } from "../types.ts";
+import { attendanceOfInvitee } from "./meetings.ts";
 
 export interface LedgerData {
   meetings: (typeof meetings.$inferSelect & { branchName: string | null })[];
@@ -69,13 +70,7 @@ export async function loadLedger(
     })
     .from(meetingInvitees)
     .innerJoin(members, eq(members.id, meetingInvitees.memberId))
-    .leftJoin(
-      attendance,
-      and(
-        eq(attendance.meetingId, meetingInvitees.meetingId),
-        eq(attendance.memberId, meetingInvitees.memberId),
-      ),
-    )
+    .leftJoin(attendance, attendanceOfInvitee)
     .leftJoin(recorder, eq(recorder.id, attendance.recordedBy))
     .where(inArray(meetingInvitees.meetingId, ids))
     .orderBy(asc(meetingInvitees.meetingId), asc(members.code));

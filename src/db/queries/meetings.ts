@@ -15,6 +15,12 @@ import {
 import type { Executor } from "../types.ts";
 
 export type MeetingRow = typeof meetings.$inferSelect;
+
+/** Joins an invitee to their attendance record (if any) for the same meeting. */
+export const attendanceOfInvitee = and(
+  eq(attendance.meetingId, meetingInvitees.meetingId),
+  eq(attendance.memberId, meetingInvitees.memberId),
+);
 export type AttendanceRow = typeof attendance.$inferSelect;
 
 /** Who is expected at a meeting of this kind: the branch, one Party group, or a leading body. */
@@ -235,13 +241,7 @@ export async function countMeetingAttendance(
       leave: sql<number>`count(*) filter (where ${attendance.status} = 'leave')::int`,
     })
     .from(meetingInvitees)
-    .leftJoin(
-      attendance,
-      and(
-        eq(attendance.meetingId, meetingInvitees.meetingId),
-        eq(attendance.memberId, meetingInvitees.memberId),
-      ),
-    )
+    .leftJoin(attendance, attendanceOfInvitee)
     .where(eq(meetingInvitees.meetingId, meetingId));
   const c = {
     expected: Number(row?.expected ?? 0),
@@ -320,13 +320,7 @@ export async function listMissing(db: Executor, meetingId: string): Promise<Invi
     .select({ memberId: members.id, name: members.name, code: members.code, role: members.role })
     .from(meetingInvitees)
     .innerJoin(members, eq(members.id, meetingInvitees.memberId))
-    .leftJoin(
-      attendance,
-      and(
-        eq(attendance.meetingId, meetingInvitees.meetingId),
-        eq(attendance.memberId, meetingInvitees.memberId),
-      ),
-    )
+    .leftJoin(attendance, attendanceOfInvitee)
     .where(
       and(
         eq(meetingInvitees.meetingId, meetingId),

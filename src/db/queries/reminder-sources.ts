@@ -3,6 +3,7 @@ import type { MeetingKind } from "../../domain/labels.ts";
 import type { MeetingForReminder } from "../../domain/meeting-reminders.ts";
 import { attendance, branchChats, meetingInvitees, meetings, memberIdentities } from "../schema.ts";
 import type { Executor } from "../types.ts";
+import { attendanceOfInvitee } from "./meetings.ts";
 import { pendingStudyItems, type StudyBody } from "./study.ts";
 
 /**
@@ -37,13 +38,7 @@ export async function loadMeetingsForReminders(
           })
           .from(meetingInvitees)
           .innerJoin(memberIdentities, eq(memberIdentities.memberId, meetingInvitees.memberId))
-          .leftJoin(
-            attendance,
-            and(
-              eq(attendance.meetingId, meetingInvitees.meetingId),
-              eq(attendance.memberId, meetingInvitees.memberId),
-            ),
-          )
+          .leftJoin(attendance, attendanceOfInvitee)
           .where(
             and(
               inArray(meetingInvitees.meetingId, organLevel),
