@@ -89,6 +89,21 @@ export interface TickReport {
   plannerErrors: number;
 }
 
+export function emptyTickReport(): TickReport {
+  return {
+    planned: 0,
+    withdrawn: 0,
+    expired: 0,
+    sent: 0,
+    retried: 0,
+    failed: 0,
+    skipped: 0,
+    deferred: 0,
+    lostLeases: 0,
+    plannerErrors: 0,
+  };
+}
+
 export interface Scheduler {
   tick(options?: TickOptions): Promise<TickReport>;
 }
@@ -302,18 +317,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   return {
     async tick(options = {}) {
-      const report: TickReport = {
-        planned: 0,
-        withdrawn: 0,
-        expired: 0,
-        sent: 0,
-        retried: 0,
-        failed: 0,
-        skipped: 0,
-        deferred: 0,
-        lostLeases: 0,
-        plannerErrors: 0,
-      };
+      const report = emptyTickReport();
       const started = clock().getTime();
       const now = options.now ?? clock();
       await plan(now, report);

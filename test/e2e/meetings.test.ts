@@ -50,6 +50,13 @@ describe.each(databaseTargets)("a meeting's whole life on $name", (target) => {
   });
 
   const meetingRows = () => h.db.db.select().from(schema.meetings);
+  /** The meeting's attendance rows of one member, by id or roster code. */
+  const attendanceOfId = (memberId: string) =>
+    h.db.db
+      .select()
+      .from(schema.attendance)
+      .where(and(eq(schema.attendance.meetingId, meetingId), eq(schema.attendance.memberId, memberId)));
+  const attendanceOf = async (code: string) => attendanceOfId(await h.memberIdOf(code));
 
   it("refuses a rank-and-file member and asks about an ambiguous time, creating nothing", async () => {
     await h.say(await open(MEMBER), chat, "安排 支部党员大会 12月3日 15:00 三楼会议室");
@@ -135,15 +142,7 @@ describe.each(databaseTargets)("a meeting's whole life on $name", (target) => {
       { reason: "临时会议" },
     );
     await h.settle();
-    const [row] = await h.db.db
-      .select()
-      .from(schema.attendance)
-      .where(
-        and(
-          eq(schema.attendance.meetingId, meetingId),
-          eq(schema.attendance.memberId, await h.memberIdOf(ON_LEAVE)),
-        ),
-      );
+    const [row] = await attendanceOf(ON_LEAVE);
     expect(row).toMatchObject({ status: "leave", reason: "赴外地调研", source: "card" });
   });
 
@@ -201,15 +200,7 @@ describe.each(databaseTargets)("a meeting's whole life on $name", (target) => {
     });
     expect(toastOf(late)).toBe("签到成功（迟到）。");
     await h.settle();
-    const [row] = await h.db.db
-      .select()
-      .from(schema.attendance)
-      .where(
-        and(
-          eq(schema.attendance.meetingId, meetingId),
-          eq(schema.attendance.memberId, await h.memberIdOf(LATE)),
-        ),
-      );
+    const [row] = await attendanceOf(LATE);
     expect(row).toMatchObject({ status: "present", late: true });
     expect(json(h.fake.patches.at(-1))).toContain("已签到 **8**/应到 10（其中迟到 1）");
   });
@@ -229,15 +220,7 @@ describe.each(databaseTargets)("a meeting's whole life on $name", (target) => {
     await h.tick(at(END, 1));
     const [meeting] = await meetingRows();
     expect(meeting?.state).toBe("closed");
-    const absentRow = await h.db.db
-      .select()
-      .from(schema.attendance)
-      .where(
-        and(
-          eq(schema.attendance.meetingId, meetingId),
-          eq(schema.attendance.memberId, await h.memberIdOf(ABSENT)),
-        ),
-      );
+    const absentRow = await attendanceOf(ABSENT);
     expect(absentRow[0]).toMatchObject({ status: "absent", source: "system" });
 
     const frozen = h.fake.patches.filter((p) => p.messageId === signInMessageId).at(-1);
@@ -364,10 +347,7 @@ describe.each(databaseTargets)("a meeting's whole life on $name", (target) => {
     );
     expect(toastOf(done)).toContain("更正为“出席”");
     await h.settle();
-    const [row] = await h.db.db
-      .select()
-      .from(schema.attendance)
-      .where(and(eq(schema.attendance.meetingId, meetingId), eq(schema.attendance.memberId, absentId)));
+    const [row] = await attendanceOfId(absentId);
     expect(row).toMatchObject({
       status: "present",
       source: "correction",

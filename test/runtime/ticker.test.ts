@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Scheduler, TickReport } from "../../src/app/scheduler.ts";
+import { emptyTickReport, type Scheduler, type TickReport } from "../../src/app/scheduler.ts";
 import { loadConfig } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/open.ts";
 import { countByState } from "../../src/db/queries/outbox.ts";
@@ -17,18 +17,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const emptyReport: TickReport = {
-  planned: 0,
-  withdrawn: 0,
-  expired: 0,
-  sent: 0,
-  retried: 0,
-  failed: 0,
-  skipped: 0,
-  deferred: 0,
-  lostLeases: 0,
-  plannerErrors: 0,
-};
+const emptyReport: TickReport = emptyTickReport();
 
 describe("ticker", () => {
   it("never overlaps ticks in one process, and stop() aborts and waits for the running tick", async () => {
