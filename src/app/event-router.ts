@@ -4,9 +4,9 @@
  * within a time budget.
  */
 import type { Config } from "../config.ts";
+import { coalescedQueries } from "../db/coalesced-queries.ts";
 import { findBranchByChat } from "../db/queries/branch-chats.ts";
-import { recordInboundEvent } from "../db/queries/inbound-events.ts";
-import { findMemberByIdentity, type IdentityKind, type MemberRow } from "../db/queries/members.ts";
+import type { IdentityKind, MemberRow } from "../db/queries/members.ts";
 import type { Database } from "../db/types.ts";
 import { COMMANDS, type Command, type CommandSpec, parseCommand } from "../domain/commands.ts";
 import type { BackgroundRunner } from "../lib/background.ts";
@@ -116,8 +116,11 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
     };
   };
 
+  const queries = coalescedQueries(db);
+  const memberOf = (platform: PlatformName, sender: Sender) =>
+    queries.findMember({ platform, ids: identitiesOf(platform, sender) });
   const firstTime = (event: InboundEvent, eventType: string) =>
-    recordInboundEvent(db, {
+    queries.recordEvent({
       platform: event.platform,
       eventId: event.eventId,
       eventType,
@@ -133,7 +136,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
       return;
     }
     const reply = replier(event.platform, event.chatId, event.eventId);
-    const member = await findMemberByIdentity(db, event.platform, identitiesOf(event.platform, event.sender));
+    const member = await memberOf(event.platform, event.sender);
     if (!member) {
       // Nothing is written for people outside the roster; the reply's idempotency key covers redeliveries.
       logger.info("名册外用户发来消息", { platform: event.platform, sender: event.sender.id });
@@ -178,11 +181,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
     },
 
     async handleCardAction(event) {
-      const member: MemberRow | undefined = await findMemberByIdentity(
-        db,
-        event.platform,
-        identitiesOf(event.platform, event.operator),
-      );
+      const member: MemberRow | undefined = await memberOf(event.platform, event.operator);
       if (!member) return { toast: { type: "warning", text: notInRosterText(config.adminContact) } };
       if (!(await firstTime(event, "card_action"))) return {};
       const name = event.value[ACTION_FIELD] ?? "";

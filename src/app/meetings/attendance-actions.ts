@@ -1,4 +1,4 @@
-import { loadAttendanceContext, writeAttendance } from "../../db/queries/meetings.ts";
+import { coalescedQueries } from "../../db/coalesced-queries.ts";
 import { type AttendanceDecision, decideLeave, decideSignIn } from "../../domain/attendance.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
 import type { MeetingDeps } from "./deps.ts";
@@ -22,12 +22,13 @@ export async function signIn(
   meetingId: string,
   now: Date,
 ): Promise<CardActionResponse> {
-  const loaded = await loadAttendanceContext(deps.db, meetingId, member.id);
+  const queries = coalescedQueries(deps.db);
+  const loaded = await queries.attendanceContext({ meetingId, memberId: member.id });
   if (!loaded) return { toast: { type: "warning", text: "找不到这次会议，卡片可能已失效。" } };
   const { meeting, invited, existing } = loaded;
   const decision = decideSignIn(meeting, invited, existing, now);
   if (decision.kind === "record") {
-    const changed = await writeAttendance(deps.db, {
+    const changed = await queries.writeAttendance({
       meetingId: meeting.id,
       memberId: member.id,
       status: decision.status,
@@ -50,12 +51,13 @@ export async function askLeave(
   reason: string,
   now: Date,
 ): Promise<CardActionResponse> {
-  const loaded = await loadAttendanceContext(deps.db, meetingId, member.id);
+  const queries = coalescedQueries(deps.db);
+  const loaded = await queries.attendanceContext({ meetingId, memberId: member.id });
   if (!loaded) return { toast: { type: "warning", text: "找不到这次会议，卡片可能已失效。" } };
   const { meeting, invited, existing } = loaded;
   const decision = decideLeave(meeting, invited, existing, reason);
   if (decision.kind === "record") {
-    await writeAttendance(deps.db, {
+    await queries.writeAttendance({
       meetingId: meeting.id,
       memberId: member.id,
       status: "leave",

@@ -3,32 +3,65 @@ import type { PlatformName } from "../../platforms/types.ts";
 import { preparedStatement } from "../prepared.ts";
 import { inboundEvents } from "../schema.ts";
 import type { Executor } from "../types.ts";
+import { arrayParam, selectInColumnOrder } from "../unnest.ts";
+
+export interface InboundEventRecord {
+  platform: PlatformName;
+  eventId: string;
+  eventType: string;
+  receivedAt: Date;
+}
 
 /**
  * Records an event id; false when it was seen before (platforms retry unanswered events),
  * so a repeat is answered and ignored. One statement, so two deliveries racing still process once.
  */
-export async function recordInboundEvent(
-  db: Executor,
-  event: { platform: PlatformName; eventId: string; eventType: string; receivedAt: Date },
-): Promise<boolean> {
-  const inserted = await insertEvent(db, { ...event, receivedAt: event.receivedAt.toISOString() });
-  return inserted.length > 0;
+export async function recordInboundEvent(db: Executor, event: InboundEventRecord): Promise<boolean> {
+  return (await recordInboundEvents(db, [event]))[0] ?? false;
 }
 
-const insertEvent = preparedStatement(
+/** Many events in one statement; each answer says whether that event is new (the first of repeats within the list is). */
+export async function recordInboundEvents(
+  db: Executor,
+  events: readonly InboundEventRecord[],
+): Promise<boolean[]> {
+  const key = (e: { platform: string; eventId: string }) => `${e.platform}\u0000${e.eventId}`;
+  const firsts = new Map<string, number>();
+  events.forEach((e, n) => {
+    if (!firsts.has(key(e))) firsts.set(key(e), n);
+  });
+  const unique = [...firsts.values()].map((n) => events[n] as InboundEventRecord);
+  const inserted = await insertEvents(db, {
+    platforms: unique.map((e) => e.platform),
+    eventIds: unique.map((e) => e.eventId),
+    eventTypes: unique.map((e) => e.eventType),
+    receivedAts: unique.map((e) => e.receivedAt.toISOString()),
+  });
+  const fresh = new Set(inserted.map(key));
+  return events.map((e, n) => firsts.get(key(e)) === n && fresh.has(key(e)));
+}
+
+const insertEvents = preparedStatement(
   (db) =>
     db
       .insert(inboundEvents)
-      .values({
-        platform: sql.placeholder("platform"),
-        eventId: sql.placeholder("eventId"),
-        eventType: sql.placeholder("eventType"),
-        receivedAt: sql`${sql.placeholder("receivedAt")}::timestamptz`,
-      })
+      .select(
+        selectInColumnOrder(
+          inboundEvents,
+          {
+            platform: sql`q.platform`,
+            eventId: sql`q.event_id`,
+            eventType: sql`q.event_type`,
+            receivedAt: sql`q.received_at`,
+          },
+          sql`unnest(${arrayParam("platforms", "platform")}, ${arrayParam("eventIds", "text")},
+            ${arrayParam("eventTypes", "text")}, ${arrayParam("receivedAts", "timestamptz")})
+            as q(platform, event_id, event_type, received_at)`,
+        ),
+      )
       .onConflictDoNothing({ target: [inboundEvents.platform, inboundEvents.eventId] })
-      .returning({ eventId: inboundEvents.eventId })
-      .prepare("record_inbound_event") as {
-      execute(args: Record<string, unknown>): Promise<{ eventId: string }[]>;
+      .returning({ platform: inboundEvents.platform, eventId: inboundEvents.eventId })
+      .prepare("record_inbound_events") as {
+      execute(args: Record<string, unknown>): Promise<{ platform: string; eventId: string }[]>;
     },
 );

@@ -13,6 +13,7 @@ import {
   outbox,
 } from "../schema.ts";
 import type { Executor } from "../types.ts";
+import { arrayParam, selectInColumnOrder } from "../unnest.ts";
 
 export type MeetingRow = typeof meetings.$inferSelect;
 
@@ -191,6 +192,12 @@ export async function isInvitee(db: Executor, meetingId: string, memberId: strin
   return Boolean(row);
 }
 
+export interface AttendanceContext {
+  meeting: MeetingRow;
+  invited: boolean;
+  existing: AttendanceRow | undefined;
+}
+
 /**
  * What a sign-in or leave click needs, in one round trip: the meeting, whether the member is expected,
  * and their record so far. The sign-in burst is the bot's hottest path.
@@ -199,30 +206,56 @@ export async function loadAttendanceContext(
   db: Executor,
   meetingId: string,
   memberId: string,
-): Promise<{ meeting: MeetingRow; invited: boolean; existing: AttendanceRow | undefined } | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(meetingId)) return undefined;
-  const [row] = await selectAttendanceContext(db, { meetingId, memberId });
-  if (!row) return undefined;
-  return { meeting: row.meeting, invited: row.invitee !== null, existing: row.existing ?? undefined };
+): Promise<AttendanceContext | undefined> {
+  return (await loadAttendanceContexts(db, [{ meetingId, memberId }]))[0];
 }
 
-const selectAttendanceContext = preparedStatement((db) =>
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Many clicks' contexts in one statement, in the clicks' order; undefined where the meeting is unknown. */
+export async function loadAttendanceContexts(
+  db: Executor,
+  clicks: readonly { meetingId: string; memberId: string }[],
+): Promise<(AttendanceContext | undefined)[]> {
+  // A card's value comes from outside: an id that is not a uuid names no meeting (and must not fail the batch).
+  const valid = clicks.filter((c) => UUID.test(c.meetingId) && UUID.test(c.memberId));
+  const rows =
+    valid.length === 0
+      ? []
+      : await selectAttendanceContexts(db, {
+          meetingIds: valid.map((c) => c.meetingId),
+          memberIds: valid.map((c) => c.memberId),
+        });
+  const found = new Map(
+    rows.map((r) => [
+      `${r.meeting.id}/${r.memberId}`,
+      { meeting: r.meeting, invited: r.invitee !== null, existing: r.existing ?? undefined },
+    ]),
+  );
+  return clicks.map((c) => found.get(`${c.meetingId.toLowerCase()}/${c.memberId.toLowerCase()}`));
+}
+
+const selectAttendanceContexts = preparedStatement((db) =>
   db
-    .select({ meeting: meetings, invitee: meetingInvitees.memberId, existing: attendance })
-    .from(meetings)
+    .select({
+      memberId: sql<string>`q.member_id`,
+      meeting: meetings,
+      invitee: meetingInvitees.memberId,
+      existing: attendance,
+    })
+    .from(
+      sql`unnest(${arrayParam("meetingIds", "uuid")}, ${arrayParam("memberIds", "uuid")}) as q(meeting_id, member_id)`,
+    )
+    .innerJoin(meetings, sql`${meetings.id} = q.meeting_id`)
     .leftJoin(
       meetingInvitees,
-      and(
-        eq(meetingInvitees.meetingId, meetings.id),
-        eq(meetingInvitees.memberId, sql.placeholder("memberId")),
-      ),
+      sql`${meetingInvitees.meetingId} = q.meeting_id and ${meetingInvitees.memberId} = q.member_id`,
     )
     .leftJoin(
       attendance,
-      and(eq(attendance.meetingId, meetings.id), eq(attendance.memberId, sql.placeholder("memberId"))),
+      sql`${attendance.meetingId} = q.meeting_id and ${attendance.memberId} = q.member_id`,
     )
-    .where(eq(meetings.id, sql.placeholder("meetingId")))
-    .prepare("attendance_context"),
+    .prepare("attendance_contexts"),
 );
 
 /**
@@ -284,34 +317,82 @@ export interface AttendanceWrite {
  * that state and writes nothing. Returns whether anything changed.
  */
 export async function writeAttendance(db: Executor, w: AttendanceWrite): Promise<boolean> {
-  const rows = await upsertAttendance(db, { ...w, at: w.at.toISOString() });
-  return rows.length > 0;
+  return (await writeAttendances(db, [w]))[0] ?? false;
 }
 
-const upsertAttendance = preparedStatement((db) => {
-  const p = (name: keyof AttendanceWrite) => sql.placeholder(name);
-  const at = sql`${p("at")}::timestamptz`;
-  const status = sql`${p("status")}::attendance_status`;
-  const reason = sql`${p("reason")}::text`;
-  const values = {
-    status,
-    late: sql`${p("late")}::boolean`,
-    reason,
-    source: sql`${p("source")}::record_source`,
-    recordedBy: sql`${p("recordedBy")}::uuid`,
-    recordedAt: at,
-    updatedAt: at,
-  };
+/**
+ * Many writes, one statement per round: Postgres refuses to upsert the same row twice in one statement,
+ * so a member's second write in the list goes in the next round, as it would have arrived after the first.
+ */
+export async function writeAttendances(db: Executor, writes: readonly AttendanceWrite[]): Promise<boolean[]> {
+  const changed: boolean[] = writes.map(() => false);
+  let pending = writes.map((w, n) => ({ w, n }));
+  while (pending.length > 0) {
+    const seen = new Set<string>();
+    const round: typeof pending = [];
+    const later: typeof pending = [];
+    for (const p of pending) {
+      const key = `${p.w.meetingId}/${p.w.memberId}`;
+      (seen.has(key) ? later : round).push(p);
+      seen.add(key);
+    }
+    const rows = await upsertAttendances(db, {
+      meetingIds: round.map((p) => p.w.meetingId),
+      memberIds: round.map((p) => p.w.memberId),
+      statuses: round.map((p) => p.w.status),
+      lates: round.map((p) => String(p.w.late)),
+      reasons: round.map((p) => p.w.reason),
+      sources: round.map((p) => p.w.source),
+      recordedBys: round.map((p) => p.w.recordedBy),
+      ats: round.map((p) => p.w.at.toISOString()),
+    });
+    const written = new Set(rows.map((r) => `${r.meetingId}/${r.memberId}`));
+    for (const p of round) changed[p.n] = written.has(`${p.w.meetingId}/${p.w.memberId}`);
+    pending = later;
+  }
+  return changed;
+}
+
+const upsertAttendances = preparedStatement((db) => {
+  const p = arrayParam;
+  const excluded = (column: string) => sql.raw(`excluded.${column}`);
   return db
     .insert(attendance)
-    .values({ meetingId: sql`${p("meetingId")}::uuid`, memberId: sql`${p("memberId")}::uuid`, ...values })
+    .select(
+      selectInColumnOrder(
+        attendance,
+        {
+          meetingId: sql`q.meeting_id`,
+          memberId: sql`q.member_id`,
+          status: sql`q.status`,
+          reason: sql`q.reason`,
+          late: sql`q.late`,
+          recordedAt: sql`q.at`,
+          source: sql`q.source`,
+          recordedBy: sql`q.recorded_by`,
+          updatedAt: sql`q.at`,
+        },
+        sql`unnest(${p("meetingIds", "uuid")}, ${p("memberIds", "uuid")}, ${p("statuses", "attendance_status")},
+          ${p("lates", "boolean")}, ${p("reasons", "text")}, ${p("sources", "record_source")},
+          ${p("recordedBys", "uuid")}, ${p("ats", "timestamptz")})
+          as q(meeting_id, member_id, status, late, reason, source, recorded_by, at)`,
+      ),
+    )
     .onConflictDoUpdate({
       target: [attendance.meetingId, attendance.memberId],
-      set: values,
-      setWhere: sql`${attendance.status} is distinct from ${status} or ${attendance.reason} is distinct from ${reason}`,
+      set: {
+        status: excluded("status"),
+        late: excluded("late"),
+        reason: excluded("reason"),
+        source: excluded("source"),
+        recordedBy: excluded("recorded_by"),
+        recordedAt: excluded("recorded_at"),
+        updatedAt: excluded("updated_at"),
+      },
+      setWhere: sql`${attendance.status} is distinct from excluded.status or ${attendance.reason} is distinct from excluded.reason`,
     })
-    .returning({ memberId: attendance.memberId })
-    .prepare("upsert_attendance");
+    .returning({ meetingId: attendance.meetingId, memberId: attendance.memberId })
+    .prepare("upsert_attendances");
 });
 
 /** Invitees with neither sign-in nor leave: the absentees once the meeting closes. */
