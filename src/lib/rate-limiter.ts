@@ -1,7 +1,8 @@
 /**
- * Sliding-window limiter: at most `limit` acquisitions per key within any `windowMs`.
- * Platforms publish limits as "N per second"; a sliding window never bursts past N at a window edge,
- * as a fixed one-second bucket would.
+ * Paced limiter: at most `limit` acquisitions per key within any `windowMs`, granted evenly, one every
+ * windowMs/limit, in the order they were asked for. Platforms publish limits as "N per second"; pacing
+ * keeps within them at every instant, and a queue of waiting sends (50 card patches, say) leaves one at
+ * a time instead of all at once whenever a window frees up.
  */
 export interface RateLimiter {
   /** Resolves when a slot for `key` is free, and takes it. */
@@ -20,21 +21,16 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const now = options.now ?? Date.now;
   const wait = options.sleep ?? sleep;
-  const taken = new Map<string, number[]>();
+  const interval = options.windowMs / options.limit;
+  /** When each key's next slot is free; a key idle for longer than the interval starts afresh. */
+  const nextFree = new Map<string, number>();
   return {
     async acquire(key) {
-      for (;;) {
-        const t = now();
-        const stamps = (taken.get(key) ?? []).filter((s) => s > t - options.windowMs);
-        if (stamps.length < options.limit) {
-          stamps.push(t);
-          taken.set(key, stamps);
-          return;
-        }
-        taken.set(key, stamps);
-        // The oldest stamp leaves the window first; +1 so it has really left when we look again.
-        await wait((stamps[0] ?? t) + options.windowMs - t + 1);
-      }
+      const t = now();
+      if (nextFree.size > 10_000) for (const [k, at] of nextFree) if (at <= t) nextFree.delete(k);
+      const slot = Math.max(t, nextFree.get(key) ?? t);
+      nextFree.set(key, slot + interval);
+      if (slot > t) await wait(slot - t);
     },
   };
 }
