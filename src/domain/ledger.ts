@@ -1,4 +1,5 @@
 import { attendanceRate, countAttendance } from "./attendance.ts";
+import { dateTimeFormat } from "./date-format.ts";
 import { MEETING_KIND_LABELS, MEMBER_ROLE_LABELS, type MeetingKind, type MemberRole } from "./labels.ts";
 import { delayDays } from "./study.ts";
 
@@ -55,7 +56,7 @@ const SOURCE_LABELS: Record<string, string> = {
 };
 
 function local(instant: Date, timeZone: string, withTime = true): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
+  const parts = dateTimeFormat("en-CA", {
     timeZone,
     year: "numeric",
     month: "2-digit",

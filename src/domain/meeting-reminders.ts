@@ -1,4 +1,5 @@
 import type { MessageTarget, PlatformName } from "../platforms/types.ts";
+import { dateTimeFormat } from "./date-format.ts";
 import { MEETING_KIND_LABELS, type MeetingKind } from "./labels.ts";
 import { idempotencyKey, type PlannedMessage, type PlanResult } from "./reminders.ts";
 import { addDays, localDate, zonedInstant } from "./time.ts";
@@ -37,7 +38,7 @@ const STARTING_GRACE_MS = 15 * 60_000;
 export const meetingSubject = (meetingId: string) => `meeting:${meetingId}`;
 
 function formatLocal(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("zh-CN", {
+  return dateTimeFormat("zh-CN", {
     timeZone,
     month: "long",
     day: "numeric",

@@ -1,8 +1,10 @@
 /** Calendar arithmetic in a named time zone; `now` always comes in as an argument. */
 
+import { dateTimeFormat } from "./date-format.ts";
+
 /** YYYY-MM-DD of an instant as seen in `timeZone`. */
 export function localDate(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
+  const parts = dateTimeFormat("en-CA", {
     timeZone,
     year: "numeric",
     month: "2-digit",
@@ -29,7 +31,7 @@ export function addYears(isoDate: string, years: number): string {
 
 /** Milliseconds the zone is ahead of UTC at `instant` (Asia/Shanghai: +8 h). */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = dateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",

@@ -1,7 +1,9 @@
 /** Dates and times as a notice in Chinese writes them, in the organ's time zone. */
 
+import { dateTimeFormat } from "../../domain/date-format.ts";
+
 export function formatDateTime(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("zh-CN", {
+  const parts = dateTimeFormat("zh-CN", {
     timeZone,
     month: "numeric",
     day: "numeric",
@@ -15,7 +17,7 @@ export function formatDateTime(instant: Date, timeZone: string): string {
 }
 
 export function formatTime(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("zh-CN", {
+  return dateTimeFormat("zh-CN", {
     timeZone,
     hour: "2-digit",
     minute: "2-digit",

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { dateTimeFormat } from "../../domain/date-format.ts";
 import { pendingItems, type StudyItemRef, type StudyScope } from "../../domain/study.ts";
 import { firstAgendaRecords, meetings, outbox, studyItems } from "../schema.ts";
 import type { Executor } from "../types.ts";
@@ -6,7 +7,7 @@ import type { Executor } from "../types.ts";
 export type StudyItemRow = typeof studyItems.$inferSelect;
 
 function toRef(row: StudyItemRow, timeZone: string): StudyItemRef {
-  const addedOn = new Intl.DateTimeFormat("en-CA", {
+  const addedOn = dateTimeFormat("en-CA", {
     timeZone,
     year: "numeric",
     month: "2-digit",
