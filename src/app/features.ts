@@ -6,7 +6,6 @@
 import { eq } from "drizzle-orm";
 import type { Config } from "../config.ts";
 import { findBranchByChat } from "../db/queries/branch-chats.ts";
-import { findMeeting, signInCardMessages } from "../db/queries/meetings.ts";
 import { branches } from "../db/schema.ts";
 import type { Database } from "../db/types.ts";
 import { parseStudyAdd, readStudyCsvRow } from "../domain/study.ts";
@@ -22,15 +21,15 @@ import { createMeetingClosingPlanner } from "./meetings/closing-planner.ts";
 import { type MeetingDeps, mayManage } from "./meetings/deps.ts";
 import { cancelFromCard, editFromCard } from "./meetings/manage-meeting.ts";
 import { meetingLedgerCard } from "./meetings/meeting-ledger.ts";
-import { loadCounts, loadMeetingView } from "./meetings/meeting-view.ts";
 import { scheduleMeeting } from "./meetings/schedule-meeting.ts";
+import { createSignInCardRenderer } from "./meetings/sign-in-card-renderer.ts";
 import { createSignInCardPlanner } from "./meetings/sign-in-planner.ts";
 import type { ReminderPlanner } from "./scheduler.ts";
 import { addStudyItem } from "./study/add-study-item.ts";
 import { createStudyNudgePlanner } from "./study/record-nudge-planner.ts";
 import { requestStudyRecord, submitStudyRecord } from "./study/record-study.ts";
 import { branchStudyStatus, studyOverview } from "./study/study-status.ts";
-import { MEETING_ACTIONS, signInCard } from "./views/meeting-cards.ts";
+import { MEETING_ACTIONS } from "./views/meeting-cards.ts";
 import { STUDY_ACTIONS, studyAddedCard, studyAddFormCard } from "./views/study-cards.ts";
 import { loadWorkCalendar } from "./work-calendar.ts";
 
@@ -66,16 +65,7 @@ export function createFeatures(deps: FeatureDeps): Features {
   const refresher = createCardRefresher({
     clients,
     logger,
-    async render(meetingId) {
-      const meeting = await findMeeting(db, meetingId);
-      if (!meeting) return undefined;
-      const [view, counts, messages] = await Promise.all([
-        loadMeetingView(db, meeting, timeZone),
-        loadCounts(db, meetingId),
-        signInCardMessages(db, meetingId),
-      ]);
-      return { card: signInCard(view, counts), messages };
-    },
+    render: createSignInCardRenderer({ db, timeZone }),
   });
   const meetings: MeetingDeps = {
     db,
