@@ -33,14 +33,11 @@ export async function findMembersByIdentity(
   const usable = lookups.map((l) => l.ids.filter((i) => i.value));
   const wanted = lookups.flatMap((l, n) => (usable[n] ?? []).map((i) => ({ platform: l.platform, ...i })));
   if (wanted.length === 0) return lookups.map(() => undefined);
-  const distinct = <T>(xs: T[]) => [...new Set(xs)];
   const rows = await selectByIdentity(db, {
-    platforms: distinct(wanted.map((w) => w.platform)),
-    kinds: distinct(wanted.map((w) => w.kind)),
-    values: distinct(wanted.map((w) => w.value)),
+    platforms: wanted.map((w) => w.platform),
+    kinds: wanted.map((w) => w.kind),
+    values: wanted.map((w) => w.value),
   });
-  // The statement matches each column against a list, so it stays one cached statement whatever the
-  // batch; whole (platform, kind, value) triples are matched here.
   const byIdentity = new Map(rows.map((r) => [`${r.platform}\u0000${r.kind}\u0000${r.value}`, r.member]));
   return lookups.map((l, n) =>
     (usable[n] ?? [])
@@ -49,6 +46,8 @@ export async function findMembersByIdentity(
   );
 }
 
+// Joined to the list rather than matched with `= any(…)` per column: the list's rows are looked up one by
+// one in the unique index, a plan Postgres can keep for every batch instead of planning each one anew.
 const selectByIdentity = preparedStatement((db) =>
   db
     .select({
@@ -57,15 +56,13 @@ const selectByIdentity = preparedStatement((db) =>
       kind: memberIdentities.kind,
       value: memberIdentities.value,
     })
-    .from(memberIdentities)
-    .innerJoin(members, eq(members.id, memberIdentities.memberId))
-    .where(
-      and(
-        sql`${memberIdentities.platform} = any(${arrayParam("platforms", "platform")})`,
-        sql`${memberIdentities.kind} = any(${arrayParam("kinds", "identity_kind")})`,
-        sql`${memberIdentities.value} = any(${arrayParam("values", "text")})`,
-        eq(members.active, true),
-      ),
+    .from(
+      sql`unnest(${arrayParam("platforms", "platform")}, ${arrayParam("kinds", "identity_kind")}, ${arrayParam("values", "text")}) as q(platform, kind, value)`,
     )
+    .innerJoin(
+      memberIdentities,
+      sql`(${memberIdentities.platform}, ${memberIdentities.kind}, ${memberIdentities.value}) = (q.platform, q.kind, q.value)`,
+    )
+    .innerJoin(members, and(eq(members.id, memberIdentities.memberId), eq(members.active, true)))
     .prepare("members_by_identity"),
 );
