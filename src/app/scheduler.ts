@@ -1,4 +1,5 @@
 import type { SchedulerConfig } from "../config.ts";
+import { pruneInboundEvents } from "../db/queries/inbound-events.ts";
 import {
   appLimitKey,
   claimDue,
@@ -30,6 +31,9 @@ import { type PlatformClient, type PlatformName, PlatformSendError } from "../pl
  * All state is in Postgres, so node-cron on Node, a Cron Trigger on Workers, and any number of
  * instances at once can all call it.
  */
+
+/** How long inbound event ids are kept to recognise redeliveries: far longer than any platform retries. */
+export const INBOUND_EVENT_RETENTION_MS = 7 * 86_400_000;
 
 export interface PlannerContext {
   db: Executor;
@@ -322,6 +326,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const now = options.now ?? clock();
       await plan(now, report);
       await pruneSlots(db, new Date(clock().getTime() - 3600_000));
+      await pruneInboundEvents(db, new Date(clock().getTime() - INBOUND_EVENT_RETENTION_MS));
       const expired = await skipExpired(db, clock());
       report.expired = expired.length;
       for (const row of expired) {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coalescedQueries } from "../../src/db/coalesced-queries.ts";
-import { recordInboundEvents } from "../../src/db/queries/inbound-events.ts";
+import { pruneInboundEvents, recordInboundEvents } from "../../src/db/queries/inbound-events.ts";
 import {
   type AttendanceWrite,
   findAttendance,
@@ -83,6 +83,31 @@ describe.each(databaseTargets)("batched click statements on $name", (target) => 
     ]);
     expect(await recordInboundEvents(t.db, [ev("batch-c"), ev("batch-b")])).toEqual([true, false]);
     expect(await recordInboundEvents(t.db, [])).toEqual([]);
+  });
+
+  it("prunes event ids older than the cut-off, a slice at a time, so old events count as new again", async () => {
+    const at = (iso: string, eventId: string) => ({
+      platform: "feishu" as const,
+      eventId,
+      eventType: "message",
+      receivedAt: new Date(iso),
+    });
+    await recordInboundEvents(t.db, [
+      at("2026-10-01T00:00:00Z", "old-1"),
+      at("2026-10-02T00:00:00Z", "old-2"),
+      at("2026-10-03T00:00:00Z", "old-3"),
+      at("2026-11-20T00:00:00Z", "recent"),
+    ]);
+    const cutOff = new Date("2026-11-01T00:00:00Z");
+    expect(await pruneInboundEvents(t.db, cutOff, 2)).toBe(2);
+    expect(await pruneInboundEvents(t.db, cutOff, 2)).toBe(1);
+    expect(await pruneInboundEvents(t.db, cutOff, 2)).toBe(0);
+    expect(
+      await recordInboundEvents(t.db, [
+        at("2026-11-21T00:00:00Z", "old-1"),
+        at("2026-11-21T00:00:00Z", "recent"),
+      ]),
+    ).toEqual([true, false]);
   });
 
   it("loads each click's meeting, invitation and record; a foreign or malformed id finds nothing", async () => {

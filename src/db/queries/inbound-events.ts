@@ -65,3 +65,19 @@ const insertEvents = preparedStatement(
       execute(args: Record<string, unknown>): Promise<{ platform: string; eventId: string }[]>;
     },
 );
+
+/**
+ * Platforms redeliver an unanswered event for hours, not weeks (Feishu: after 15 s, 5 min, 1 h and
+ * 6 h), so ids older than that can go. At most `limit` per call, so a long-neglected table is cleared a
+ * slice per scheduler tick rather than in one long delete.
+ */
+export async function pruneInboundEvents(db: Executor, olderThan: Date, limit = 5000): Promise<number> {
+  const deleted = await db
+    .delete(inboundEvents)
+    .where(
+      sql`(${inboundEvents.platform}, ${inboundEvents.eventId}) in (
+        select platform, event_id from inbound_events where received_at < ${olderThan.toISOString()}::timestamptz limit ${limit})`,
+    )
+    .returning({ eventId: inboundEvents.eventId });
+  return deleted.length;
+}
