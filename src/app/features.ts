@@ -11,6 +11,7 @@ import type { Database } from "../db/types.ts";
 import { parseStudyAdd, readStudyCsvRow } from "../domain/study.ts";
 import { localDate } from "../domain/time.ts";
 import type { Logger } from "../lib/logger.ts";
+import { createRateLimiter } from "../lib/rate-limiter.ts";
 import type { PlatformClient, PlatformName } from "../platforms/types.ts";
 import { type CardActionRegistry, createCardActionRegistry } from "./card-actions.ts";
 import { type CommandContext, type CommandHandlers, coreCommandHandlers } from "./command-handlers.ts";
@@ -58,6 +59,9 @@ async function branchOf(ctx: CommandContext) {
   return own;
 }
 
+/** Of Feishu's 50 API calls a second per app, what live sign-in counts may use; the rest is for messages. */
+const LIVE_CARD_PATCHES_PER_SECOND = 20;
+
 export function createFeatures(deps: FeatureDeps): Features {
   const { db, config, logger, clients } = deps;
   const timeZone = config.timezone;
@@ -66,6 +70,7 @@ export function createFeatures(deps: FeatureDeps): Features {
     clients,
     logger,
     render: createSignInCardRenderer({ db, timeZone }),
+    pace: createRateLimiter({ limit: LIVE_CARD_PATCHES_PER_SECOND, windowMs: 1000 }),
   });
   const meetings: MeetingDeps = {
     db,

@@ -1,4 +1,5 @@
 import type { Logger } from "../../lib/logger.ts";
+import type { RateLimiter } from "../../lib/rate-limiter.ts";
 import type { CardView, PlatformClient, PlatformName } from "../../platforms/types.ts";
 
 /**
@@ -30,6 +31,12 @@ export function createCardRefresher(deps: {
   logger: Logger;
   /** 250 ms: four patches a second, under Feishu's five. */
   minIntervalMs?: number;
+  /**
+   * The live cards' share of the platform's per-app budget (Feishu: 50 calls a second for the whole app),
+   * taken before each render so the patch shows the counts of the moment it is sent. When many meetings
+   * sign in at once each card is patched less often, and the outbox's reminders still get through.
+   */
+  pace?: RateLimiter;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }): CardRefresher {
@@ -38,10 +45,21 @@ export function createCardRefresher(deps: {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const states = new Map<string, State>();
 
+  /** Runs the loop, and again if a click landed between its last look at `dirty` and its end. */
+  function start(subject: string, s: State): Promise<void> {
+    const after = (): Promise<void> | undefined => {
+      s.running = undefined;
+      return s.dirty ? start(subject, s) : undefined;
+    };
+    s.running = loop(subject, s).then(after, after);
+    return s.running;
+  }
+
   async function loop(subject: string, state: State) {
     while (state.dirty) {
       const wait = state.lastAt + interval - clock();
       if (wait > 0) await sleep(wait);
+      await deps.pace?.acquire("live-cards");
       state.dirty = false;
       state.lastAt = clock();
       try {
@@ -62,20 +80,18 @@ export function createCardRefresher(deps: {
 
   return {
     refresh(subject) {
+      // A subject's last patch time outlives its loop: a click just after a loop ended must still wait
+      // out the interval, or clicks arriving one by one would each patch at once.
+      if (states.size > 100) {
+        for (const [key, s] of states) if (!s.running && clock() - s.lastAt > interval) states.delete(key);
+      }
       let state = states.get(subject);
       if (!state) {
         state = { dirty: false, lastAt: 0, running: undefined };
         states.set(subject, state);
       }
       state.dirty = true;
-      if (!state.running) {
-        const s = state;
-        s.running = loop(subject, s).finally(() => {
-          s.running = undefined;
-          if (!s.dirty) states.delete(subject);
-        });
-      }
-      return state.running ?? Promise.resolve();
+      return state.running ?? start(subject, state);
     },
     async idle() {
       while ([...states.values()].some((s) => s.running)) {
