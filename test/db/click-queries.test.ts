@@ -152,6 +152,20 @@ describe.each(databaseTargets)("batched click statements on $name", (target) => 
     expect(await findAttendance(t.db, meeting.id, b)).toMatchObject({ status: "present", late: false });
   });
 
+  it("coalesced: one write the database refuses fails alone; the clicks batched with it are stored", async () => {
+    const { meeting, invitees } = await createTestMeeting(t.db, { startsAt: start });
+    const [a, b, c] = invitees as [string, string, string];
+    const queries = coalescedQueries(t.db);
+    const results = await Promise.allSettled([
+      queries.writeAttendance(write(meeting.id, a)),
+      // Postgres text cannot hold a NUL character.
+      queries.writeAttendance(write(meeting.id, b, { status: "leave", reason: "出差\u0000" })),
+      queries.writeAttendance(write(meeting.id, c)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((await listAttendance(t.db, meeting.id)).map((r) => r.memberId).sort()).toEqual([a, c].sort());
+  });
+
   it("coalesced: concurrent clicks, four each, batched together, each get their own answer", async () => {
     const { meeting, invitees } = await createTestMeeting(t.db, {
       kind: "general_assembly",

@@ -36,7 +36,19 @@ describe("createBatchLoader", () => {
     expect(sizes).toEqual([3, 3, 1]);
   });
 
-  it("a failed batch fails every call in it, and the next batch runs as usual", async () => {
+  it("a failed batch is run again key by key: a bad key fails alone, the others are answered", async () => {
+    const batches: number[][] = [];
+    const run = createBatchLoader(async (keys: readonly number[]) => {
+      batches.push([...keys]);
+      if (keys.includes(13)) throw new Error("refused by the database");
+      return [...keys];
+    });
+    const results = await Promise.allSettled([run(1), run(13), run(2)]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(batches).toEqual([[1, 13, 2], [1], [13], [2]]);
+  });
+
+  it("when everything fails (the database is down) every call fails, and the next batch runs as usual", async () => {
     let fail = true;
     const run = createBatchLoader(async (keys: readonly number[]) => {
       if (fail) throw new Error("database down");
