@@ -50,7 +50,7 @@ const DEFAULTS: SigninBenchOptions = {
   redeliveries: 0.05,
   concurrency: 32,
   historyMonths: 12,
-  warmup: 4000,
+  warmup: 9200,
   rounds: 3,
 };
 
