@@ -13,14 +13,10 @@ export interface InboundEventRecord {
 }
 
 /**
- * Records an event id; false when it was seen before (platforms retry unanswered events),
- * so a repeat is answered and ignored. One statement, so two deliveries racing still process once.
+ * Records event ids; false for one seen before (platforms retry unanswered events), so a repeat is
+ * answered and ignored. One statement, so two deliveries racing still process once; within the list the
+ * first of repeats is the new one.
  */
-export async function recordInboundEvent(db: Executor, event: InboundEventRecord): Promise<boolean> {
-  return (await recordInboundEvents(db, [event]))[0] ?? false;
-}
-
-/** Many events in one statement; each answer says whether that event is new (the first of repeats within the list is). */
 export async function recordInboundEvents(
   db: Executor,
   events: readonly InboundEventRecord[],

@@ -198,21 +198,12 @@ export interface AttendanceContext {
   existing: AttendanceRow | undefined;
 }
 
-/**
- * What a sign-in or leave click needs, in one round trip: the meeting, whether the member is expected,
- * and their record so far. The sign-in burst is the bot's hottest path.
- */
-export async function loadAttendanceContext(
-  db: Executor,
-  meetingId: string,
-  memberId: string,
-): Promise<AttendanceContext | undefined> {
-  return (await loadAttendanceContexts(db, [{ meetingId, memberId }]))[0];
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Many clicks' contexts in one statement, in the clicks' order; undefined where the meeting is unknown. */
+/**
+ * What sign-in and leave clicks need, in one round trip for many clicks: the meeting, whether the member
+ * is expected, and their record so far; in the clicks' order, undefined where the meeting is unknown.
+ */
 export async function loadAttendanceContexts(
   db: Executor,
   clicks: readonly { meetingId: string; memberId: string }[],

@@ -14,18 +14,10 @@ export interface IdentityLookup {
 }
 
 /**
- * The active member behind a platform identity. Platforms send several ids (Feishu: open_id,
- * user_id, union_id); the roster may store any of them.
+ * The active member behind each platform identity, in the lookups' order. Platforms send several ids
+ * (Feishu: open_id, user_id, union_id); the roster may store any of them. Many lookups are one
+ * statement: a burst of clicks is answered together (src/db/coalesced-queries.ts).
  */
-export async function findMemberByIdentity(
-  db: Executor,
-  platform: PlatformName,
-  ids: { kind: IdentityKind; value: string }[],
-): Promise<MemberRow | undefined> {
-  return (await findMembersByIdentity(db, [{ platform, ids }]))[0];
-}
-
-/** Many lookups in one statement (a burst of clicks is answered together); answers in the lookups' order. */
 export async function findMembersByIdentity(
   db: Executor,
   lookups: readonly IdentityLookup[],
