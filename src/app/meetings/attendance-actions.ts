@@ -1,4 +1,5 @@
 import { coalescedQueries } from "../../db/coalesced-queries.ts";
+import type { AttendanceContext } from "../../db/queries/meetings.ts";
 import { type AttendanceDecision, decideLeave, decideSignIn } from "../../domain/attendance.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
 import type { MeetingDeps } from "./deps.ts";
@@ -13,23 +14,25 @@ function toast(decision: AttendanceDecision): CardActionResponse {
 }
 
 /**
- * 签到 / 请假 on the sign-in card. Each click writes at most one row (the upsert ignores repeats) and asks
- * the refresher for a coalesced patch of the live counts, which runs after the click is answered.
+ * A click on the sign-in card: load what the decision needs, decide, write at most one row (the upsert
+ * ignores repeats) and ask the refresher for a coalesced patch of the live counts, which runs after the
+ * click is answered. `whenUnchanged` answers a write the upsert found already made.
  */
-export async function signIn(
+async function recordFromCard(
   deps: MeetingDeps,
   member: Clicker,
   meetingId: string,
   now: Date,
+  decide: (context: AttendanceContext) => AttendanceDecision,
+  whenUnchanged?: CardActionResponse,
 ): Promise<CardActionResponse> {
   const queries = coalescedQueries(deps.db);
   const loaded = await queries.attendanceContext({ meetingId, memberId: member.id });
   if (!loaded) return { toast: { type: "warning", text: "找不到这次会议，卡片可能已失效。" } };
-  const { meeting, invited, existing } = loaded;
-  const decision = decideSignIn(meeting, invited, existing, now);
+  const decision = decide(loaded);
   if (decision.kind === "record") {
     const changed = await queries.writeAttendance({
-      meetingId: meeting.id,
+      meetingId: loaded.meeting.id,
       memberId: member.id,
       status: decision.status,
       late: decision.late,
@@ -38,36 +41,27 @@ export async function signIn(
       recordedBy: member.id,
       at: now,
     });
-    if (!changed) return { toast: { type: "info", text: "您已签到，无需重复操作。" } };
-    void deps.refresher.refresh(meeting.id);
+    if (!changed && whenUnchanged) return whenUnchanged;
+    void deps.refresher.refresh(loaded.meeting.id);
   }
   return toast(decision);
 }
 
-export async function askLeave(
-  deps: MeetingDeps,
-  member: Clicker,
-  meetingId: string,
-  reason: string,
-  now: Date,
-): Promise<CardActionResponse> {
-  const queries = coalescedQueries(deps.db);
-  const loaded = await queries.attendanceContext({ meetingId, memberId: member.id });
-  if (!loaded) return { toast: { type: "warning", text: "找不到这次会议，卡片可能已失效。" } };
-  const { meeting, invited, existing } = loaded;
-  const decision = decideLeave(meeting, invited, existing, reason);
-  if (decision.kind === "record") {
-    await queries.writeAttendance({
-      meetingId: meeting.id,
-      memberId: member.id,
-      status: "leave",
-      late: false,
-      reason: decision.reason,
-      source: "card",
-      recordedBy: member.id,
-      at: now,
-    });
-    void deps.refresher.refresh(meeting.id);
-  }
-  return toast(decision);
+/** 签到. */
+export function signIn(deps: MeetingDeps, member: Clicker, meetingId: string, now: Date) {
+  return recordFromCard(
+    deps,
+    member,
+    meetingId,
+    now,
+    ({ meeting, invited, existing }) => decideSignIn(meeting, invited, existing, now),
+    { toast: { type: "info", text: "您已签到，无需重复操作。" } },
+  );
+}
+
+/** 请假, with its reason from the card's form. */
+export function askLeave(deps: MeetingDeps, member: Clicker, meetingId: string, reason: string, now: Date) {
+  return recordFromCard(deps, member, meetingId, now, ({ meeting, invited, existing }) =>
+    decideLeave(meeting, invited, existing, reason),
+  );
 }
