@@ -13,15 +13,13 @@ import type { Executor } from "../types.ts";
 
 export type OutboxState = "pending" | "sent" | "failed" | "skipped";
 
-export interface OutboxRow {
+/** A planned message as stored, with its delivery state. */
+export interface OutboxRow
+  extends Pick<
+    PlannedMessage,
+    "idempotencyKey" | "kind" | "subject" | "platform" | "target" | "message" | "dueAt"
+  > {
   id: number;
-  idempotencyKey: string;
-  kind: string;
-  subject: string;
-  platform: PlatformName;
-  target: MessageTarget;
-  message: OutboundMessage;
-  dueAt: Date;
   expiresAt: Date | null;
   expiryReason: string | null;
   state: OutboxState;
