@@ -7,26 +7,16 @@
  * A handler returns a toast and/or a replacement card. It answers inside the click's request when it
  * is quick; otherwise the user gets an "in progress" toast and the card is patched when it finishes.
  */
-import type { Config } from "../config.ts";
-import type { MemberRow } from "../db/queries/members.ts";
-import type { Database } from "../db/types.ts";
-import type { Logger } from "../lib/logger.ts";
-import type { CardActionResponse, InboundEvent, PlatformClient } from "../platforms/types.ts";
+import type { CardActionResponse, InboundEvent } from "../platforms/types.ts";
+import type { HandlerContext } from "./handler-context.ts";
 
 export type CardActionEvent = Extract<InboundEvent, { type: "card_action" }>;
 
 /** The field of a card action's value that names its handler. */
 export const ACTION_FIELD = "action";
 
-export interface CardActionContext {
+export interface CardActionContext extends HandlerContext {
   event: CardActionEvent;
-  /** The roster member who clicked; unknown users never reach a handler. */
-  member: MemberRow;
-  db: Database;
-  config: Config;
-  client: PlatformClient;
-  logger: Logger;
-  now: Date;
 }
 
 export type CardActionHandler = (ctx: CardActionContext) => Promise<CardActionResponse>;

@@ -2,26 +2,17 @@
  * One handler per command type. The mapped type makes the compiler insist on a handler for every
  * member of the Command union, so a command added to src/domain/commands.ts cannot be forgotten here.
  */
-import type { Config } from "../config.ts";
 import { findBranchByChat } from "../db/queries/branch-chats.ts";
-import type { MemberRow } from "../db/queries/members.ts";
-import type { Database } from "../db/types.ts";
 import { COMMANDS, type Command, type CommandType } from "../domain/commands.ts";
-import type { Logger } from "../lib/logger.ts";
-import type { InboundEvent, OutboundMessage, PlatformClient } from "../platforms/types.ts";
+import type { InboundEvent, OutboundMessage } from "../platforms/types.ts";
 import { bindChat, bindOutcomeText } from "./bind-chat.ts";
+import type { HandlerContext } from "./handler-context.ts";
 import { helpCard } from "./views/bot-replies.ts";
 
 export type MessageEvent = Extract<InboundEvent, { type: "message" }>;
 
-export interface CommandContext {
+export interface CommandContext extends HandlerContext {
   event: MessageEvent;
-  member: MemberRow;
-  db: Database;
-  config: Config;
-  client: PlatformClient;
-  logger: Logger;
-  now: Date;
   botName: string;
   /** Answers in the chat the message came from; retried deliveries of the event never answer twice. */
   reply(message: OutboundMessage): Promise<void>;
