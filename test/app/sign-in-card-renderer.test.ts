@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createSignInCardRenderer } from "../../src/app/meetings/sign-in-card-renderer.ts";
 import { updateMeeting, writeAttendance } from "../../src/db/queries/meetings.ts";
 import { insertStudyItem } from "../../src/db/queries/study.ts";
 import { meetingCards } from "../../src/db/schema.ts";
-import { databaseTargets, type TestDatabase } from "../support/databases.ts";
+import { databaseTargets } from "../support/databases.ts";
+import { useExampleOrgan } from "../support/example-organ.ts";
 import { createTestMeeting } from "../support/meetings.ts";
-import { importExampleRoster } from "../support/roster.ts";
 
 const start = new Date("2026-12-03T07:00:00Z");
 
 describe.each(databaseTargets)("sign-in card renderer on $name", (target) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await target.create();
-    await importExampleRoster(t.db);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useExampleOrgan(target);
 
   it("reads counts and card copies afresh each time, keeps the view until the meeting changes or it ages", async () => {
     const { meeting, invitees, org } = await createTestMeeting(t.db, { startsAt: start });

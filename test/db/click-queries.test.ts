@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { coalescedQueries } from "../../src/db/coalesced-queries.ts";
 import { pruneInboundEvents, recordInboundEvents } from "../../src/db/queries/inbound-events.ts";
 import {
@@ -11,22 +11,15 @@ import {
 } from "../../src/db/queries/meetings.ts";
 import { findMembersByIdentity } from "../../src/db/queries/members.ts";
 import { members } from "../../src/db/schema.ts";
-import { databaseTargets, type TestDatabase } from "../support/databases.ts";
+import { databaseTargets } from "../support/databases.ts";
+import { useExampleOrgan } from "../support/example-organ.ts";
 import { createTestMeeting } from "../support/meetings.ts";
-import { importExampleRoster } from "../support/roster.ts";
 
 const start = new Date("2026-12-03T07:00:00Z");
 
 /** The statements a burst of clicks shares: each takes a list and answers in the list's order. */
 describe.each(databaseTargets)("batched click statements on $name", (target) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await target.create();
-    await importExampleRoster(t.db);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useExampleOrgan(target);
 
   it("finds members by any of their ids, in the lookups' order, and only by the right kind", async () => {
     const found = await findMembersByIdentity(t.db, [

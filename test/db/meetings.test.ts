@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   findAttendance,
   listAttendance,
@@ -7,21 +7,14 @@ import {
   transitionMeeting,
   writeAttendance,
 } from "../../src/db/queries/meetings.ts";
-import { databaseTargets, type TestDatabase } from "../support/databases.ts";
+import { databaseTargets } from "../support/databases.ts";
+import { useExampleOrgan } from "../support/example-organ.ts";
 import { createTestMeeting } from "../support/meetings.ts";
-import { importExampleRoster } from "../support/roster.ts";
 
 const start = new Date("2026-12-03T07:00:00Z");
 
 describe.each(databaseTargets)("meeting queries on $name", (target) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await target.create();
-    await importExampleRoster(t.db);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useExampleOrgan(target);
 
   it("a burst of concurrent sign-ins, with duplicates, leaves one row per member", async () => {
     const { meeting, invitees } = await createTestMeeting(t.db, { startsAt: start });
