@@ -1,27 +1,9 @@
 import { z } from "zod";
+import { type EnvRecord, flag, optionalText, readEnv } from "./config-env.ts";
+import { PLATFORMS } from "./platforms/index.ts";
+import type { PlatformName } from "./platforms/types.ts";
 
-/** The environment as a plain record, so config stays a pure function on Node and on Workers alike. */
-export type EnvRecord = Record<string, string | undefined>;
-
-const optionalText = z
-  .string()
-  .trim()
-  .transform((v) => (v === "" ? undefined : v))
-  .optional();
-
-const flag = (fallback: boolean) =>
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === "") return fallback;
-      if (["1", "true", "yes", "on"].includes(v)) return true;
-      if (["0", "false", "no", "off"].includes(v)) return false;
-      ctx.addIssue({ code: "custom", message: "应为 true 或 false" });
-      return z.NEVER;
-    });
+export type { EnvRecord } from "./config-env.ts";
 
 const port = z
   .string()
@@ -52,23 +34,6 @@ const timezone = z
     return tz;
   });
 
-const url = (fallback?: string) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      const value = v || fallback;
-      if (!value) return undefined;
-      try {
-        new URL(value);
-      } catch {
-        ctx.addIssue({ code: "custom", message: `不是有效的 URL：${value}` });
-        return z.NEVER;
-      }
-      return value.replace(/\/+$/, "");
-    });
-
 const databaseUrl = z
   .string()
   .trim()
@@ -89,6 +54,21 @@ const number = (fallback: number, check: (n: number) => boolean, rule: string) =
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v === "") return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n) || !check(n)) {
+        ctx.addIssue({ code: "custom", message: rule });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const optionalNumber = (check: (n: number) => boolean, rule: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
       const n = Number(v);
       if (!Number.isFinite(n) || !check(n)) {
         ctx.addIssue({ code: "custom", message: rule });
@@ -125,7 +105,7 @@ const clockTime = z
     return `${m[1]?.padStart(2, "0")}:${m[2]}`;
   });
 
-const envSchema = z.object({
+const envShape = {
   PORT: port,
   HOST: optionalText,
   DATA_DIR: optionalText,
@@ -137,9 +117,8 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v ?? "info"),
   SCHEDULER_ENABLED: flag(true),
-  OUTBOX_APP_RATE: number(40, (n) => n > 0 && n <= 50, "应为 0–50 之间的数（每秒条数；飞书上限 50）"),
-  OUTBOX_TARGET_INTERVAL_MS: number(
-    1100,
+  OUTBOX_APP_RATE: optionalNumber((n) => n > 0 && n <= 1000, "应为大于 0 的数（每秒条数，不超过平台上限）"),
+  OUTBOX_TARGET_INTERVAL_MS: optionalNumber(
     (n) => Number.isInteger(n) && n >= 1000 && n <= 60_000,
     "应为 1000–60000 之间的整数（毫秒；同一会话每秒至多 1 条）",
   ),
@@ -180,31 +159,19 @@ const envSchema = z.object({
     (n) => Number.isInteger(n) && n >= 1 && n <= 90,
     "应为 1–90 之间的整数（天）",
   ),
-  FEISHU_APP_ID: optionalText,
-  FEISHU_APP_SECRET: optionalText,
-  FEISHU_ENCRYPT_KEY: optionalText,
-  FEISHU_VERIFICATION_TOKEN: optionalText,
-  FEISHU_DOMAIN: url("https://open.feishu.cn"),
-  FEISHU_BOT_NAME: optionalText,
   ADMIN_CONTACT: optionalText,
-});
+};
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
-export interface FeishuConfig {
-  appId: string;
-  appSecret: string;
-  encryptKey: string | undefined;
-  verificationToken: string | undefined;
-  domain: string;
-  botName: string;
-}
-
 export interface SchedulerConfig {
-  /** Messages per second per platform app, shared by all instances (Feishu allows 50; we keep 20% spare). */
-  appRatePerSecond: number;
-  /** Minimum gap between two messages to the same chat or person. */
-  targetIntervalMs: number;
+  /**
+   * Messages per second per platform app, shared by all instances; by default 80% of what each
+   * platform allows (its adapter's limits), never more than that.
+   */
+  appRatePerSecond: number | undefined;
+  /** Minimum gap between two messages to the same chat or person; by default the platform's. */
+  targetIntervalMs: number | undefined;
   /** Sends tried before a row is parked as failed. */
   maxAttempts: number;
   /** How long a claimed row stays with its sender before another instance may take it over. */
@@ -240,7 +207,8 @@ export interface Config {
   };
   /** Who users should ask when they are not in the roster (shown in replies). */
   adminContact: string;
-  feishu: FeishuConfig | undefined;
+  /** Each configured platform's own settings, read by its definition (src/platforms/<name>/config.ts). */
+  platforms: Partial<Record<PlatformName, unknown>>;
 }
 
 export class ConfigError extends Error {
@@ -252,20 +220,16 @@ export class ConfigError extends Error {
 
 /** Pure: the same env record always gives the same config or the same error. */
 export function loadConfig(env: EnvRecord): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  const read = readEnv(envShape, env);
+  const problems = read.ok ? [] : [...read.problems];
+  const platforms: Partial<Record<PlatformName, unknown>> = {};
+  for (const platform of PLATFORMS) {
+    const own = platform.readConfig(env);
+    problems.push(...own.problems);
+    if (own.settings !== undefined) platforms[platform.name] = own.settings;
   }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if (Boolean(e.FEISHU_APP_ID) !== Boolean(e.FEISHU_APP_SECRET)) {
-    problems.push(
-      e.FEISHU_APP_ID
-        ? "FEISHU_APP_SECRET: 设置了 FEISHU_APP_ID 就必须同时设置 FEISHU_APP_SECRET"
-        : "FEISHU_APP_ID: 设置了 FEISHU_APP_SECRET 就必须同时设置 FEISHU_APP_ID",
-    );
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!read.ok || problems.length > 0) throw new ConfigError(problems);
+  const e = read.value;
 
   return {
     port: e.PORT,
@@ -288,26 +252,16 @@ export function loadConfig(env: EnvRecord): Config {
     meetings: { signInLeadMinutes: e.SIGN_IN_LEAD_MINUTES, defaultMinutes: e.MEETING_DEFAULT_MINUTES },
     study: { overdueDays: e.STUDY_OVERDUE_DAYS },
     adminContact: e.ADMIN_CONTACT ?? "机关党委办公室",
-    feishu:
-      e.FEISHU_APP_ID && e.FEISHU_APP_SECRET
-        ? {
-            appId: e.FEISHU_APP_ID,
-            appSecret: e.FEISHU_APP_SECRET,
-            encryptKey: e.FEISHU_ENCRYPT_KEY,
-            verificationToken: e.FEISHU_VERIFICATION_TOKEN,
-            domain: e.FEISHU_DOMAIN ?? "https://open.feishu.cn",
-            botName: e.FEISHU_BOT_NAME ?? "支部助手",
-          }
-        : undefined,
+    platforms,
   };
 }
 
-/** One line per platform, for the start-up log. */
-export function describePlatforms(config: Config): string[] {
-  return [
-    config.feishu
-      ? `飞书：已配置（应用 ${config.feishu.appId}，${config.feishu.encryptKey ? "已启用加密与签名校验" : "未设置 FEISHU_ENCRYPT_KEY，不校验签名"}）`
-      : "飞书：未配置（设置 FEISHU_APP_ID 与 FEISHU_APP_SECRET 后启用）",
-    "钉钉：尚未支持",
-  ];
+/** The platforms this config enables. */
+export function configuredPlatforms(config: Config): PlatformName[] {
+  return PLATFORMS.filter((p) => config.platforms[p.name] !== undefined).map((p) => p.name);
+}
+
+/** The start-up lines for the platforms that are not configured: which variables would enable them. */
+export function describeUnconfiguredPlatforms(config: Config): string[] {
+  return PLATFORMS.filter((p) => config.platforms[p.name] === undefined).map((p) => p.notConfigured);
 }

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.ts";
 
 describe("scheduler configuration", () => {
-  it("defaults to 40 messages/s per app, 1.1 s per chat and meeting reminders the day before at 16:00 and an hour before", () => {
+  it("leaves the rates to each platform's limits, and reminds the day before at 16:00 and an hour before", () => {
     expect(loadConfig({}).scheduler).toEqual({
-      appRatePerSecond: 40,
-      targetIntervalMs: 1100,
+      appRatePerSecond: undefined,
+      targetIntervalMs: undefined,
       maxAttempts: 8,
       leaseMs: 120_000,
       meetingLeadMinutes: [60],
@@ -36,7 +36,7 @@ describe("scheduler configuration", () => {
   });
 
   it.each([
-    ["OUTBOX_APP_RATE", "60"],
+    ["OUTBOX_APP_RATE", "0"],
     ["OUTBOX_APP_RATE", "fast"],
     ["OUTBOX_TARGET_INTERVAL_MS", "500"],
     ["OUTBOX_MAX_ATTEMPTS", "0"],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, describePlatforms, loadConfig } from "../src/config.ts";
+import { ConfigError, describeUnconfiguredPlatforms, loadConfig } from "../src/config.ts";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -20,9 +20,9 @@ describe("loadConfig", () => {
       databaseUrl: undefined,
       timezone: "Asia/Shanghai",
       schedulerEnabled: true,
-      feishu: undefined,
+      platforms: {},
     });
-    expect(describePlatforms(c).join("\n")).toContain("飞书：未配置");
+    expect(describeUnconfiguredPlatforms(c).join("\n")).toContain("飞书：未配置");
   });
 
   it("reads every variable", () => {
@@ -43,7 +43,11 @@ describe("loadConfig", () => {
       timezone: "Asia/Urumqi",
       schedulerEnabled: false,
     });
-    expect(c.feishu).toMatchObject({ appId: "cli_a", encryptKey: "k", domain: "https://open.larksuite.com" });
+    expect(c.platforms.feishu).toMatchObject({
+      appId: "cli_a",
+      encryptKey: "k",
+      domain: "https://open.larksuite.com",
+    });
   });
 
   it("names the variable in every error, and reports all of them at once", () => {
@@ -80,7 +84,7 @@ describe("loadConfig", () => {
     expect(loadConfig({ PORT: "", DATABASE_URL: " ", FEISHU_APP_ID: "" })).toMatchObject({
       port: 8787,
       databaseUrl: undefined,
-      feishu: undefined,
+      platforms: {},
     });
   });
 });

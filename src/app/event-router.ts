@@ -1,40 +1,29 @@
 /**
- * What the bot does with a verified inbound event, whatever the platform. The HTTP routes answer the
- * platform first and hand messages and joins over to run afterwards; card clicks are answered here
- * within a time budget.
+ * What the bot does with a verified inbound event, whatever the platform. The platforms' receivers answer
+ * first and hand messages and joins over to run afterwards; card clicks are answered here within a time
+ * budget.
  */
 import type { Config } from "../config.ts";
 import { coalescedQueries } from "../db/coalesced-queries.ts";
 import { findBranchByChat } from "../db/queries/branch-chats.ts";
-import type { IdentityKind, MemberRow } from "../db/queries/members.ts";
+import type { MemberRow } from "../db/queries/members.ts";
 import type { Database } from "../db/types.ts";
-import { COMMANDS, type Command, type CommandSpec, parseCommand } from "../domain/commands.ts";
+import { matchCommand } from "../domain/commands.ts";
 import type { BackgroundRunner } from "../lib/background.ts";
 import type { Logger } from "../lib/logger.ts";
+import type { InboundSink, PlatformAdapter, PlatformSet } from "../platforms/adapter.ts";
 import type {
-  CardActionResponse,
+  IdentityKind,
   InboundEvent,
   OutboundMessage,
-  PlatformClient,
   PlatformName,
   Sender,
 } from "../platforms/types.ts";
-import { bindChat, bindOutcomeText } from "./bind-chat.ts";
-import {
-  ACTION_FIELD,
-  type CardActionEvent,
-  type CardActionHandler,
-  type CardActionRegistry,
-  createCardActionRegistry,
-} from "./card-actions.ts";
-import type { CommandHandlers, MessageEvent } from "./command-handlers.ts";
-import {
-  bindHowToCard,
-  CHAT_BIND_ACTION,
-  chatBoundCard,
-  joinedBoundChatText,
-  notInRosterText,
-} from "./views/bot-replies.ts";
+import { ACTION_FIELD, type CardActionRegistry } from "./card-actions.ts";
+import type { MessageEvent } from "./command-context.ts";
+import { replyHelp } from "./core/index.ts";
+import type { CommandDef } from "./feature.ts";
+import { bindHowToCard, joinedBoundChatText, notInRosterText } from "./views/bot-replies.ts";
 
 export type BotAddedEvent = Extract<InboundEvent, { type: "bot_added" }>;
 
@@ -42,67 +31,31 @@ export interface EventRouterDeps {
   db: Database;
   config: Config;
   logger: Logger;
-  clients: Partial<Record<PlatformName, PlatformClient>>;
+  platforms: PlatformSet;
   /** Where late card updates run once the click has been answered. */
   background: BackgroundRunner;
-  cardActions?: CardActionRegistry;
-  commands?: readonly CommandSpec[];
-  /** Every command type has its handler: see createFeatures in src/app/features.ts. */
-  commandHandlers: CommandHandlers;
+  cardActions: CardActionRegistry;
+  commands: readonly CommandDef<unknown>[];
   now?: () => Date;
   /** Feishu waits 3 s for a click's answer; what is not done by then is patched in afterwards. */
   cardActionBudgetMs?: number;
-  botName?: string;
 }
 
-export interface EventRouter {
-  /** Messages and joins; run after the platform has been answered. */
-  handleEvent(event: MessageEvent | BotAddedEvent): Promise<void>;
-  /** Card clicks and form submissions; the answer goes back in the click's HTTP response. */
-  handleCardAction(event: CardActionEvent): Promise<CardActionResponse>;
+export type EventRouter = InboundSink;
+
+function identitiesOf(adapter: PlatformAdapter, sender: Sender): { kind: IdentityKind; value: string }[] {
+  return [{ kind: adapter.identityKind, value: sender.id }, ...(sender.altIds ?? [])];
 }
-
-const IDENTITY_KINDS: Record<PlatformName, IdentityKind> = { feishu: "open_id", dingtalk: "staff_id" };
-
-function identitiesOf(platform: PlatformName, sender: Sender): { kind: IdentityKind; value: string }[] {
-  return [{ kind: IDENTITY_KINDS[platform], value: sender.id }, ...(sender.altIds ?? [])];
-}
-
-/** The join card's form: same rules as the "绑定" command. */
-const bindFromCard: CardActionHandler = async (ctx) => {
-  const branchText = ctx.event.formValue?.branch;
-  const text = (Array.isArray(branchText) ? branchText[0] : branchText)?.trim() ?? "";
-  if (!text || !ctx.event.chatId) {
-    return { toast: { type: "warning", text: "请填写支部名称" } };
-  }
-  const outcome = await bindChat(ctx.db, {
-    member: ctx.member,
-    platform: ctx.event.platform,
-    chatId: ctx.event.chatId,
-    chatType: "group",
-    branchText: text,
-    now: ctx.now,
-  });
-  const message = bindOutcomeText(outcome, ctx.config.adminContact);
-  return outcome.kind === "bound" || outcome.kind === "already"
-    ? { toast: { type: "success", text: message }, card: chatBoundCard(outcome.branch.name, ctx.member.name) }
-    : { toast: { type: "warning", text: message } };
-};
 
 export function createEventRouter(deps: EventRouterDeps): EventRouter {
-  const { db, config, logger } = deps;
+  const { db, config, logger, commands, cardActions } = deps;
   const now = deps.now ?? (() => new Date());
-  const commands = deps.commands ?? COMMANDS;
-  const handlers = deps.commandHandlers;
-  const botName = deps.botName ?? config.feishu?.botName ?? "支部助手";
   const budgetMs = deps.cardActionBudgetMs ?? 2000;
-  const cardActions = deps.cardActions ?? createCardActionRegistry();
-  if (!cardActions.get(CHAT_BIND_ACTION)) cardActions.register(CHAT_BIND_ACTION, bindFromCard);
 
-  const clientFor = (platform: PlatformName): PlatformClient => {
-    const client = deps.clients[platform];
-    if (!client) throw new Error(`no client configured for ${platform}`);
-    return client;
+  const adapterOf = (platform: PlatformName): PlatformAdapter => {
+    const adapter = deps.platforms.get(platform);
+    if (!adapter) throw new Error(`no adapter configured for ${platform}`);
+    return adapter;
   };
 
   /** Keyed by the event, so a redelivered event's answer is deduplicated by the platform too. */
@@ -110,7 +63,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
     let n = 0;
     return async (message: OutboundMessage) => {
       n++;
-      await clientFor(platform).send({ type: "chat", id: chatId }, message, {
+      await adapterOf(platform).client.send({ type: "chat", id: chatId }, message, {
         idempotencyKey: `reply:${platform}:${eventId}:${n}`,
       });
     };
@@ -118,7 +71,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
 
   const queries = coalescedQueries(db);
   const memberOf = (platform: PlatformName, sender: Sender) =>
-    queries.findMember({ platform, ids: identitiesOf(platform, sender) });
+    queries.findMember({ platform, ids: identitiesOf(adapterOf(platform), sender) });
   const firstTime = (event: InboundEvent, eventType: string) =>
     queries.recordEvent({
       platform: event.platform,
@@ -128,9 +81,11 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
     });
 
   async function onMessage(event: MessageEvent) {
+    const adapter = adapterOf(event.platform);
     // Without @ in a group the message is for the people there, not for the bot.
     if (event.chatType === "group" && !event.mentionsBot) {
-      logger.debug("群消息未 @ 机器人，忽略（确实 @ 了的话，请核对 FEISHU_BOT_NAME 与机器人名称）", {
+      logger.debug("群消息未 @ 机器人，忽略（确实 @ 了的话，请核对机器人名称的配置）", {
+        platform: event.platform,
         chatId: event.chatId,
       });
       return;
@@ -140,33 +95,34 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
     if (!member) {
       // Nothing is written for people outside the roster; the reply's idempotency key covers redeliveries.
       logger.info("名册外用户发来消息", { platform: event.platform, sender: event.sender.id });
-      await reply({ kind: "text", text: notInRosterText(config.adminContact) });
+      await reply({ kind: "text", text: notInRosterText(config.adminContact, adapter.label) });
       return;
     }
     if (!(await firstTime(event, "message"))) return;
-    const command = parseCommand(event.text, commands);
-    await runCommand(command, {
+    const ctx = {
       event,
       member,
       db,
       config,
-      client: clientFor(event.platform),
+      platform: adapter,
       logger,
       now: now(),
-      botName,
+      botName: adapter.botName,
+      commands,
       reply,
-    });
-  }
-
-  function runCommand<C extends Command>(command: C, ctx: Parameters<CommandHandlers[C["type"]]>[0]) {
-    const handler = handlers[command.type] as (c: typeof ctx, cmd: C) => Promise<void>;
-    return handler(ctx, command);
+    };
+    const match = matchCommand(event.text, commands);
+    if (!match.command) return replyHelp(ctx, match.text || undefined);
+    const parsed = match.command.parse(match.rest);
+    if (!parsed.ok) return reply({ kind: "text", text: parsed.hint });
+    await match.command.handle(ctx, parsed.args);
   }
 
   async function onBotAdded(event: BotAddedEvent) {
     if (!(await firstTime(event, "bot_added"))) return;
     const reply = replier(event.platform, event.chatId, event.eventId);
     const branch = await findBranchByChat(db, event.platform, event.chatId);
+    const botName = adapterOf(event.platform).botName;
     await reply(
       branch
         ? { kind: "text", text: joinedBoundChatText(botName, branch.name) }
@@ -181,8 +137,11 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
     },
 
     async handleCardAction(event) {
+      const adapter = adapterOf(event.platform);
       const member: MemberRow | undefined = await memberOf(event.platform, event.operator);
-      if (!member) return { toast: { type: "warning", text: notInRosterText(config.adminContact) } };
+      if (!member) {
+        return { toast: { type: "warning", text: notInRosterText(config.adminContact, adapter.label) } };
+      }
       if (!(await firstTime(event, "card_action"))) return {};
       const name = event.value[ACTION_FIELD] ?? "";
       const handler = cardActions.get(name);
@@ -190,8 +149,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
         logger.warn("未知的卡片操作", { action: name, messageId: event.messageId });
         return { toast: { type: "warning", text: "这张卡片的操作已失效，请刷新或联系管理员。" } };
       }
-      const client = clientFor(event.platform);
-      const work = handler({ event, member, db, config, client, logger, now: now() });
+      const work = handler({ event, member, db, config, platform: adapter, logger, now: now() });
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = Symbol("late");
       const first = await Promise.race([
@@ -214,7 +172,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
       // Too slow for the click's answer: acknowledge now and patch the card when the work is done.
       deps.background.run(async () => {
         const response = await work;
-        if (response.card) await client.updateCard(event.messageId, response.card);
+        if (response.card) await adapter.client.updateCard(event.messageId, response.card);
       });
       return { toast: { type: "info", text: "已收到，正在处理…" } };
     },

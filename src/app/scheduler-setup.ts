@@ -1,19 +1,18 @@
 import type { Config } from "../config.ts";
 import type { Database } from "../db/types.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { PlatformClient, PlatformName } from "../platforms/types.ts";
-import { defaultPlanners } from "./planners/index.ts";
+import type { PlatformSet } from "../platforms/adapter.ts";
 import { createScheduler, type ReminderPlanner, type Scheduler } from "./scheduler.ts";
 import { loadWorkCalendar } from "./work-calendar.ts";
 
-/** The scheduler as `npm start` and the Worker's Cron Trigger run it: configured planners and limits. */
+/** The scheduler as `npm start` and the Worker's Cron Trigger run it: the bot's planners and limits. */
 export function createConfiguredScheduler(deps: {
   config: Config;
   db: Database;
   logger: Logger;
-  clients: Partial<Record<PlatformName, PlatformClient>>;
-  /** The features' planners (sign-in cards, closing meetings, 第一议题 nudges). */
-  planners?: ReminderPlanner[];
+  platforms: PlatformSet;
+  /** The features' planners (reminders, sign-in cards, closing meetings, 第一议题 nudges…): bot.planners. */
+  planners: ReminderPlanner[];
   /** Tests move time; production uses the system clock. */
   clock?: () => Date;
   /** Tests on a movable clock wait by moving it; production waits for real. */
@@ -21,8 +20,8 @@ export function createConfiguredScheduler(deps: {
 }): Scheduler {
   return createScheduler({
     db: deps.db,
-    clients: deps.clients,
-    planners: [...defaultPlanners(deps.config.scheduler), ...(deps.planners ?? [])],
+    platforms: deps.platforms,
+    planners: deps.planners,
     timeZone: deps.config.timezone,
     settings: deps.config.scheduler,
     loadCalendar: loadWorkCalendar,

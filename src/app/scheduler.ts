@@ -24,7 +24,8 @@ import { backoffDelayMs } from "../domain/backoff.ts";
 import { applyWorkCalendar, type PlanResult } from "../domain/reminders.ts";
 import type { WorkCalendar } from "../domain/work-calendar.ts";
 import type { Logger } from "../lib/logger.ts";
-import { type PlatformClient, type PlatformName, PlatformSendError } from "../platforms/types.ts";
+import type { PlatformAdapter, PlatformSet } from "../platforms/adapter.ts";
+import { type PlatformName, PlatformSendError } from "../platforms/types.ts";
 
 /**
  * The scheduler use case. One `tick` plans reminders into the outbox and sends whatever is due.
@@ -44,7 +45,7 @@ export interface PlannerContext {
 /**
  * A source of reminders. `plan` loads what it needs and hands it to a pure domain planner; the scheduler
  * applies the work calendar, stores the messages (deduplicated by key) and performs the withdrawals.
- * Add one by appending it to `defaultPlanners` in src/app/planners/index.ts.
+ * A feature lists its planners in its module (src/app/<feature>/index.ts).
  */
 export interface ReminderPlanner {
   name: string;
@@ -53,8 +54,8 @@ export interface ReminderPlanner {
 
 export interface SchedulerDeps {
   db: Database;
-  /** One client per platform this instance can send on; rows for other platforms wait. */
-  clients: Partial<Record<PlatformName, PlatformClient>>;
+  /** The platforms this instance can send on; rows for other platforms wait. */
+  platforms: PlatformSet;
   planners: ReminderPlanner[];
   timeZone: string;
   settings: SchedulerConfig;
@@ -112,8 +113,8 @@ export interface Scheduler {
   tick(options?: TickOptions): Promise<TickReport>;
 }
 
-// Feishu's per-chat/per-user frequency code; other 429s are treated as the app's limit.
-const TARGET_RATE_LIMIT_CODES = new Set<number | string>([230020]);
+/** Of what a platform allows an app per second, the share the outbox uses when not configured. */
+const DEFAULT_RATE_SHARE = 0.8;
 
 // Slots are reserved exactly, but requests reach the platform with a few ms of jitter; 2% spacing
 // keeps the rate the platform sees at or under the configured one.
@@ -144,8 +145,18 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const random = deps.random ?? Math.random;
   const concurrency = deps.concurrency ?? 12;
   const { db, settings, logger } = deps;
-  const platforms = (Object.keys(deps.clients) as PlatformName[]).filter((p) => deps.clients[p]);
-  const appIntervalMs = (1000 / settings.appRatePerSecond) * (1 + APP_RATE_HEADROOM);
+  const platforms = [...deps.platforms.keys()];
+  // Never faster than the platform allows, whatever OUTBOX_APP_RATE says.
+  const rateOf = (a: PlatformAdapter) =>
+    Math.min(
+      settings.appRatePerSecond ?? a.limits.messagesPerSecond * DEFAULT_RATE_SHARE,
+      a.limits.messagesPerSecond,
+    );
+  const appIntervalMs = new Map(
+    [...deps.platforms.values()].map((a) => [a.name, (1000 / rateOf(a)) * (1 + APP_RATE_HEADROOM)]),
+  );
+  const targetIntervalMs = (platform: PlatformName) =>
+    settings.targetIntervalMs ?? deps.platforms.get(platform)?.limits.targetIntervalMs ?? 1100;
 
   async function plan(now: Date, report: TickReport): Promise<void> {
     let calendar: WorkCalendar | undefined;
@@ -179,7 +190,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (retryAfterMs !== undefined) {
       // Rate limited: nobody on this key sends before the reset, and the try doesn't count.
       const until = new Date(now.getTime() + retryAfterMs);
-      const targetLevel = err?.details.code !== undefined && TARGET_RATE_LIMIT_CODES.has(err.details.code);
+      const targetLevel = err?.details.scope === "target";
       await holdSlotUntil(
         db,
         targetLevel ? targetLimitKey(row.platform, row.target) : appLimitKey(row.platform),
@@ -202,27 +213,28 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   async function sendOne(row: OutboxRow & { claimToken: string }, report: TickReport): Promise<void> {
-    const client = deps.clients[row.platform];
-    if (!client) return; // not claimable: claimDue filters on our platforms
+    const client = deps.platforms.get(row.platform)?.client;
+    const interval = appIntervalMs.get(row.platform);
+    if (!client || interval === undefined) return; // not claimable: claimDue filters on our platforms
     if (row.expiresAt && row.expiresAt <= clock()) {
       await markSkipped(db, row, row.expiryReason ?? "已过有效期", clock());
       report.skipped++;
       return;
     }
-    let slot = await reserveSlot(db, appLimitKey(row.platform), appIntervalMs, clock());
+    let slot = await reserveSlot(db, appLimitKey(row.platform), interval, clock());
     for (let tries = 1; ; tries++) {
       const wait = slot.getTime() - clock().getTime();
       if (wait > 0) await sleep(wait);
       // Woken late (a busy event loop, a slow query): the slot has passed, and sending in it now would
       // bunch with the slots after it. Take a fresh one, so no second carries more than its share.
       if (clock().getTime() - slot.getTime() <= LATE_SLOT_MS || tries >= 5) break;
-      slot = await reserveSlot(db, appLimitKey(row.platform), appIntervalMs, clock());
+      slot = await reserveSlot(db, appLimitKey(row.platform), interval, clock());
     }
     // The target's slot is taken at the moment of sending, so its 1-per-interval holds at the recipient
     // even if this worker woke up late.
     const sendAt = clock();
     const targetKey = targetLimitKey(row.platform, row.target);
-    if (!(await tryTakeSlot(db, targetKey, settings.targetIntervalMs, sendAt))) {
+    if (!(await tryTakeSlot(db, targetKey, targetIntervalMs(row.platform), sendAt))) {
       const free = await slotFreeAt(db, targetKey, sendAt);
       await retryLater(db, row, { nextAttemptAt: free, error: null, refund: true, now: sendAt });
       report.deferred++;

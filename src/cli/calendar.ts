@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { loadWorkCalendar } from "../app/work-calendar.ts";
+import { recordAudit } from "../db/queries/audit.ts";
 import { addLocalDayOff, listLocalDaysOff, removeLocalDayOff } from "../db/queries/calendar.ts";
-import { auditLog } from "../db/schema.ts";
 import { addDays, localDate } from "../domain/time.ts";
 import type { CliIo } from "./outbox.ts";
 
@@ -26,7 +26,7 @@ export async function runCalendar(args: string[], io: CliIo & { timeZone: string
         return 2;
       }
       await addLocalDayOff(io.db, day, reason, "cli");
-      await io.db.insert(auditLog).values({
+      await recordAudit(io.db, {
         actorLabel: "cli:calendar",
         action: "day_off_add",
         entity: "local_days_off",
@@ -46,7 +46,7 @@ export async function runCalendar(args: string[], io: CliIo & { timeZone: string
         io.err(`${day} 不是本地放假日。`);
         return 1;
       }
-      await io.db.insert(auditLog).values({
+      await recordAudit(io.db, {
         actorLabel: "cli:calendar",
         action: "day_off_remove",
         entity: "local_days_off",

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
+import { recordAudit } from "../db/queries/audit.ts";
 import { listByState, type OutboxRow, requeue } from "../db/queries/outbox.ts";
-import { auditLog } from "../db/schema.ts";
 import type { Database } from "../db/types.ts";
 
 export interface CliIo {
@@ -74,7 +74,8 @@ export async function runOutbox(args: string[], io: CliIo): Promise<number> {
       io.err(all ? "没有发送失败的消息。" : `编号 ${id} 不存在或不是发送失败的消息。`);
       return all ? 0 : 1;
     }
-    await io.db.insert(auditLog).values(
+    await recordAudit(
+      io.db,
       ids.map((rowId) => ({
         actorLabel: "cli:outbox",
         action: "requeue",

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { createRecipients } from "../app/recipients.ts";
 import { decodeCsv, importStudyItems, StudyImportError } from "../app/study/import-study-items.ts";
+import { PLATFORMS } from "../platforms/index.ts";
 import type { CliIo } from "./outbox.ts";
 
 export const STUDY_USAGE = `  study import <文件.csv> [--org <组织编号>]
@@ -29,13 +31,18 @@ export async function runStudy(args: string[], io: CliIo & { timeZone: string })
     return 2;
   }
   try {
-    const result = await importStudyItems(io.db, {
-      text: decodeCsv(bytes),
-      ...(values.org ? { org: values.org } : {}),
-      now: io.now,
-      timeZone: io.timeZone,
-      actorLabel: "cli:study-import",
-    });
+    // Notices are queued for every platform a branch chat is bound on, whichever the server runs with.
+    const recipients = createRecipients(PLATFORMS);
+    const result = await importStudyItems(
+      { db: io.db, recipients },
+      {
+        text: decodeCsv(bytes),
+        ...(values.org ? { org: values.org } : {}),
+        now: io.now,
+        timeZone: io.timeZone,
+        actorLabel: "cli:study-import",
+      },
+    );
     for (const a of result.added) {
       io.out(`第 ${a.line} 行：已添加《${a.title}》（${a.publishedOn}），通知 ${a.notices} 个支部群`);
     }

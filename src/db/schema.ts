@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { IDENTITY_KINDS, PLATFORM_NAMES } from "../domain/identity.ts";
 import { MEETING_KINDS, MEMBER_ROLES } from "../domain/labels.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -25,9 +26,8 @@ const day = (name: string) => date(name, { mode: "string" });
 
 // ── enums ────────────────────────────────────────────────────────────────────
 
-export const platform = pgEnum("platform", ["feishu", "dingtalk"]);
-/** open_id/user_id/union_id are Feishu's; staff_id is DingTalk's. */
-export const identityKind = pgEnum("identity_kind", ["open_id", "user_id", "union_id", "staff_id"]);
+export const platform = pgEnum("platform", PLATFORM_NAMES);
+export const identityKind = pgEnum("identity_kind", IDENTITY_KINDS);
 export const branchKind = pgEnum("branch_kind", ["organ_committee", "general_branch", "branch"]);
 export const memberRole = pgEnum("member_role", MEMBER_ROLES);
 export const leadingBody = pgEnum("leading_body", ["leading_group", "central_group"]);

@@ -4,6 +4,15 @@ import { isValidDate } from "./roster.ts";
 
 export type StudyScope = "all" | "leading_group";
 
+/** Who studies a 第一议题: a branch, or the organ's 党组 / 中心组. */
+export type StudyBody = { branchId: string } | { orgId: string; kind: "leading_group" | "central_group" };
+
+/** The body a meeting studies for: its branch, or for organ-level meetings the 党组 or 中心组. */
+export function studyBodyOf(meeting: { branchId: string | null; orgId: string; kind: string }): StudyBody {
+  if (meeting.branchId) return { branchId: meeting.branchId };
+  return { orgId: meeting.orgId, kind: meeting.kind === "central_group" ? "central_group" : "leading_group" };
+}
+
 export interface StudyItemInput {
   title: string;
   source: string;

@@ -72,3 +72,12 @@ export function isoWeekday(isoDate: string): number {
   const day = new Date(`${isoDate}T00:00:00Z`).getUTCDay();
   return day === 0 ? 7 : day;
 }
+
+/** The first day of the quarter `today` is in, and of the next, with its Chinese label. */
+export function quarterOf(today: string): { from: string; to: string; label: string } {
+  const [y, m] = today.split("-").map(Number) as [number, number];
+  const q = Math.floor((m - 1) / 3);
+  const from = `${y}-${String(q * 3 + 1).padStart(2, "0")}-01`;
+  const next = q === 3 ? `${y + 1}-01-01` : `${y}-${String(q * 3 + 4).padStart(2, "0")}-01`;
+  return { from, to: next, label: `${y}年第${q + 1}季度` };
+}

@@ -1,14 +1,13 @@
 import type { ExecutionContext } from "hono";
-import { createBotModules } from "../app/bot-modules.ts";
-import { createFeatures } from "../app/features.ts";
+import { createBot } from "../app/bot.ts";
 import { createConfiguredScheduler } from "../app/scheduler-setup.ts";
-import { type FeishuConfig, loadConfig } from "../config.ts";
+import { type Config, loadConfig } from "../config.ts";
 import { createPostgresDatabase } from "../db/client-postgres.ts";
 import { createApp } from "../http/app.ts";
-import { createWaitUntilRunner } from "../lib/background.ts";
+import { type BackgroundRunner, createWaitUntilRunner } from "../lib/background.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
-import { createFeishuClient } from "../platforms/feishu/client.ts";
-import type { PlatformClient } from "../platforms/types.ts";
+import type { PlatformSet } from "../platforms/adapter.ts";
+import { createAdapters } from "../platforms/create-adapters.ts";
 
 // Minimal shapes of the Workers runtime we use, so the shared code keeps Node's types only.
 
@@ -31,13 +30,23 @@ function build(env: WorkerEnv) {
   return { config, logger, database };
 }
 
-// One Feishu client per isolate, so its tenant token and rate limits outlive a single request.
-let feishuClientCache: { key: string; client: PlatformClient } | undefined;
-function feishuClient(feishu: FeishuConfig, logger: Logger): PlatformClient {
-  const key = `${feishu.domain}|${feishu.appId}|${feishu.appSecret}`;
-  if (feishuClientCache?.key !== key)
-    feishuClientCache = { key, client: createFeishuClient(feishu, { logger }) };
-  return feishuClientCache.client;
+// One set of adapters per isolate, so their tokens and rate limits outlive a single request. Their
+// background work goes to the request that is running when it starts.
+let adaptersCache:
+  | { key: string; platforms: Promise<PlatformSet>; runner: { current: BackgroundRunner } }
+  | undefined;
+function adapters(config: Config, logger: Logger, background: BackgroundRunner): Promise<PlatformSet> {
+  const key = JSON.stringify(config.platforms);
+  if (adaptersCache?.key !== key) {
+    const runner = { current: background };
+    const forwarding: BackgroundRunner = {
+      run: (task) => runner.current.run(task),
+      drain: (timeoutMs) => runner.current.drain(timeoutMs),
+    };
+    adaptersCache = { key, runner, platforms: createAdapters(config, { logger, background: forwarding }) };
+  }
+  adaptersCache.runner.current = background;
+  return adaptersCache.platforms;
 }
 
 export default {
@@ -52,16 +61,16 @@ export default {
       },
       (error) => logger.error("background task failed", { error }),
     );
-    const clients = config.feishu ? { feishu: feishuClient(config.feishu, logger) } : {};
-    const { features, modules } = createBotModules({ config, db: database.db, logger, background, clients });
-    const app = createApp({ config, database, logger }, modules);
+    const platforms = await adapters(config, logger, background);
+    const bot = createBot({ config, db: database.db, logger, platforms, background });
+    const app = createApp({ config, database, logger, platforms, sink: bot.sink });
     try {
       return await app.fetch(request, env, ctx);
     } finally {
       // Card patches (live sign-in counts) run after the answer too; the database closes once they are done.
       ctx.waitUntil(
         Promise.allSettled(tasks)
-          .then(() => features.meetings.refresher.idle())
+          .then(() => bot.idle())
           .then(() => database.close()),
       );
     }
@@ -73,20 +82,25 @@ export default {
       ctx.waitUntil(database.close());
       return;
     }
-    const clients = config.feishu ? { feishu: feishuClient(config.feishu, logger) } : {};
-    const features = createFeatures({ db: database.db, config, logger, clients });
+    const background = createWaitUntilRunner(
+      (task) => ctx.waitUntil(task),
+      (error) => logger.error("background task failed", { error }),
+    );
+    const platforms = await adapters(config, logger, background);
+    const bot = createBot({ config, db: database.db, logger, platforms, background });
     const scheduler = createConfiguredScheduler({
       config,
       db: database.db,
       logger,
-      clients,
-      planners: features.planners,
+      platforms,
+      planners: bot.planners,
     });
     ctx.waitUntil(
       scheduler
         .tick({ budgetMs: 25_000 })
         .then((report) => logger.info("定时任务完成", { ...report }))
         .catch((error: unknown) => logger.error("定时任务出错", { error }))
+        .then(() => bot.idle())
         .finally(() => database.close()),
     );
   },

@@ -2,29 +2,36 @@ import { Hono } from "hono";
 import type { Config } from "../config.ts";
 import type { DatabaseHandle } from "../db/types.ts";
 import type { Logger } from "../lib/logger.ts";
+import type { InboundSink, PlatformSet } from "../platforms/adapter.ts";
+import { PLATFORMS } from "../platforms/index.ts";
 
 export interface AppDeps {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;
+  /** Each configured platform's receiver mounts its webhooks here and hands events to `sink`. */
+  platforms?: PlatformSet;
+  sink?: InboundSink;
 }
 
-/** A mountable piece of the HTTP surface (a platform's webhook, admin routes …). */
+/** A mountable piece of the HTTP surface (admin routes, the local console …). */
 export type RouteModule = (app: Hono) => void;
 
 export function createApp(deps: AppDeps, modules: RouteModule[] = []): Hono {
   const app = new Hono();
+  const platforms = deps.platforms ?? new Map();
 
   app.get("/", (c) => c.text("支部助手（zhibu）正在运行。健康检查：/healthz\n"));
 
   app.get("/healthz", async (c) => {
     const started = Date.now();
+    const configured = Object.fromEntries(PLATFORMS.map((p) => [p.name, platforms.has(p.name)]));
     try {
       await deps.database.ping(2000);
       return c.json({
         status: "ok",
         database: { kind: deps.database.kind, ok: true, latencyMs: Date.now() - started },
-        platforms: { feishu: Boolean(deps.config.feishu), dingtalk: false },
+        platforms: configured,
       });
     } catch (error) {
       deps.logger.warn("health check: database unavailable", { error });
@@ -42,6 +49,9 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = []): Hono {
     }
   });
 
+  if (deps.sink) {
+    for (const adapter of platforms.values()) adapter.receiver.routes?.(app, deps.sink);
+  }
   for (const mount of modules) mount(app);
 
   app.notFound((c) => c.json({ error: "not_found" }, 404));

@@ -3,7 +3,11 @@
  * Domain and app code speak only these shapes; each adapter turns them into its own JSON.
  */
 
-export type PlatformName = "feishu" | "dingtalk";
+import type { IDENTITY_KINDS, PLATFORM_NAMES } from "../domain/identity.ts";
+
+export type PlatformName = (typeof PLATFORM_NAMES)[number];
+/** How a platform names a person; the roster stores any of these per platform. */
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 
 /** A group chat, or one person (Feishu: open_id; DingTalk: staffId). */
 export interface MessageTarget {
@@ -70,12 +74,21 @@ export interface SendResult {
   messageId: string;
 }
 
-/** Raised by adapters; `retryable` tells the outbox whether to try again, `retryAfterMs` when. */
+/**
+ * Raised by adapters, which alone know their platform's error codes: `retryable` tells the outbox
+ * whether to try again; `retryAfterMs` marks a rate limit and when it lifts; `scope` says whether the
+ * limit is the whole app's or one chat's/person's.
+ */
 export class PlatformSendError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
-    readonly details: { code?: number | string; status?: number; retryAfterMs?: number } = {},
+    readonly details: {
+      code?: number | string;
+      status?: number;
+      retryAfterMs?: number;
+      scope?: "app" | "target";
+    } = {},
   ) {
     super(message);
     this.name = "PlatformSendError";
@@ -95,7 +108,7 @@ export interface Sender {
   /** The id the roster stores for this platform (Feishu open_id, DingTalk staffId). */
   id: string;
   /** Other ids the platform sent, for matching a roster that stores user_id/union_id instead. */
-  altIds?: { kind: "user_id" | "union_id" | "open_id" | "staff_id"; value: string }[];
+  altIds?: { kind: IdentityKind; value: string }[];
 }
 
 export type InboundEvent =

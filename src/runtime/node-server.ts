@@ -1,14 +1,14 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createBotModules } from "../app/bot-modules.ts";
+import { createBot } from "../app/bot.ts";
 import { createConfiguredScheduler } from "../app/scheduler-setup.ts";
-import { type Config, describePlatforms } from "../config.ts";
+import { type Config, describeUnconfiguredPlatforms } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import type { DatabaseHandle } from "../db/types.ts";
 import { createApp } from "../http/app.ts";
 import { createBackgroundRunner } from "../lib/background.ts";
 import type { Logger } from "../lib/logger.ts";
-import { createFeishuClient } from "../platforms/feishu/client.ts";
+import { createAdapters } from "../platforms/create-adapters.ts";
 import { startTicker, type Ticker } from "./ticker.ts";
 
 export interface RunningServer {
@@ -25,19 +25,21 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
       ? `数据库：嵌入式 PGlite，数据目录 ${config.dataDir}`
       : "数据库：PostgreSQL（DATABASE_URL）",
   );
-  for (const line of describePlatforms(config)) logger.info(line);
 
   const background = createBackgroundRunner((error) => logger.error("background task failed", { error }));
-  // One client per platform, shared by webhooks and the scheduler so token cache and rate limits are one.
-  const clients = config.feishu ? { feishu: createFeishuClient(config.feishu, { logger }) } : {};
-  const { features, modules } = createBotModules({ config, db: database.db, logger, background, clients });
-  const app = createApp({ config, database, logger }, modules);
+  // One adapter per platform, shared by receivers and the scheduler so token caches and rate limits are one.
+  const platforms = await createAdapters(config, { logger, background });
+  for (const adapter of platforms.values()) logger.info(adapter.describe());
+  for (const line of describeUnconfiguredPlatforms(config)) logger.info(line);
+  const bot = createBot({ config, db: database.db, logger, platforms, background });
+  const app = createApp({ config, database, logger, platforms, sink: bot.sink });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
   });
   const port = (server.address() as AddressInfo).port;
+  for (const adapter of platforms.values()) await adapter.receiver.start?.(bot.sink);
   logger.info(
     `支部助手已启动：http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/healthz`,
   );
@@ -50,8 +52,8 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
         config,
         db: database.db,
         logger,
-        clients,
-        planners: features.planners,
+        platforms,
+        planners: bot.planners,
       }),
       logger,
       runAtStart: true,
@@ -67,6 +69,7 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
     database,
     close() {
       closing ??= (async () => {
+        for (const adapter of platforms.values()) await adapter.receiver.stop?.();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
@@ -74,7 +77,7 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
         });
         await ticker?.stop();
         await background.drain();
-        await features.meetings.refresher.idle();
+        await bot.idle();
         await database.close();
       })();
       return closing;

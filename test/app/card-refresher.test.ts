@@ -35,7 +35,7 @@ describe("card refresher", () => {
     let count = 0;
     const renders: number[] = [];
     const refresher = createCardRefresher({
-      clients: { feishu: client },
+      channels: { feishu: { client } },
       logger: silentLogger,
       ...time,
       render: async () => {
@@ -63,10 +63,14 @@ describe("card refresher", () => {
     const time = virtualTime();
     const { client, patches } = recordingClient(time);
     const refresher = createCardRefresher({
-      clients: { feishu: client },
+      channels: {
+        feishu: {
+          client,
+          pace: createRateLimiter({ limit: 2, windowMs: 1000, now: time.clock, sleep: time.sleep }),
+        },
+      },
       logger: silentLogger,
       ...time,
-      pace: createRateLimiter({ limit: 2, windowMs: 1000, now: time.clock, sleep: time.sleep }),
       render: async (subject) => ({
         card: { header: { title: subject }, blocks: [] },
         messages: [{ platform: "feishu", messageId: `om_${subject}` }],
@@ -102,7 +106,7 @@ describe("card refresher, a click as a loop ends", () => {
       },
     } as unknown as PlatformClient;
     refresher = createCardRefresher({
-      clients: { feishu: client },
+      channels: { feishu: { client } },
       logger: silentLogger,
       ...time,
       render: async () => ({

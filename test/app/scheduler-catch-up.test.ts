@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMeetingReminderPlanner } from "../../src/app/planners/meeting-reminders.ts";
+import { createMeetingReminderPlanner } from "../../src/app/meetings/reminder-planner.ts";
+import { createRecipients } from "../../src/app/recipients.ts";
 import { createScheduler } from "../../src/app/scheduler.ts";
 import { loadWorkCalendar } from "../../src/app/work-calendar.ts";
 import { enqueue, listByState } from "../../src/db/queries/outbox.ts";
@@ -9,6 +10,7 @@ import { silentLogger } from "../../src/lib/logger.ts";
 import { databaseTargets, type TestDatabase } from "../support/databases.ts";
 import { createFakePlatform } from "../support/fake-platform.ts";
 import { fanout } from "../support/outbox.ts";
+import { withClient } from "../support/platforms.ts";
 
 const H = 3600_000;
 
@@ -70,8 +72,13 @@ describe.each(databaseTargets)("catch-up after downtime on $name", (target) => {
     const fake = createFakePlatform();
     const scheduler = createScheduler({
       db,
-      clients: { feishu: fake.client },
-      planners: [createMeetingReminderPlanner({ leadMinutes: [1440, 60, 0] })],
+      platforms: withClient(fake.client),
+      planners: [
+        createMeetingReminderPlanner({
+          recipients: createRecipients([{ name: "feishu", identityKind: "open_id" }]),
+          leadMinutes: [1440, 60, 0],
+        }),
+      ],
       timeZone: "Asia/Shanghai",
       settings: {
         appRatePerSecond: 40,

@@ -25,6 +25,7 @@ import { PlatformSendError } from "../../src/platforms/types.ts";
 import { databaseTargets, type TestDatabase } from "../support/databases.ts";
 import { createFakePlatform, permanent, transient } from "../support/fake-platform.ts";
 import { fanout } from "../support/outbox.ts";
+import { withClient } from "../support/platforms.ts";
 
 const settings: SchedulerConfig = {
   appRatePerSecond: 40,
@@ -51,7 +52,7 @@ describe.each(databaseTargets)("outbox on $name", (target) => {
   const scheduler = (fake: ReturnType<typeof createFakePlatform>, over: Partial<SchedulerDeps> = {}) =>
     createScheduler({
       db: handle.db,
-      clients: { feishu: fake.client },
+      platforms: withClient(fake.client),
       planners: [],
       timeZone: "Asia/Shanghai",
       settings,
@@ -284,7 +285,7 @@ describe.each(databaseTargets)("outbox on $name", (target) => {
         return new Promise<never>(() => {});
       },
     };
-    void scheduler(fake, { clock, concurrency: 4, clients: { feishu: dyingClient } }).tick();
+    void scheduler(fake, { clock, concurrency: 4, platforms: withClient(dyingClient) }).tick();
     while (posted < 4) await new Promise((r) => setTimeout(r, 20));
     expect(await countByState(handle.db)).toMatchObject({ sent: 0, pending: 30 });
 

@@ -13,7 +13,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FeishuConfig } from "../../src/config.ts";
+import type { FeishuConfig } from "../../src/platforms/feishu/config.ts";
 
 export type FeishuFault =
   /** HTTP 429, code 99991400, with `x-ogw-ratelimit-reset: resetSeconds` (default 1). */

@@ -4,8 +4,7 @@
  * Feishu OpenAPI, and the real scheduler — all on a clock the test moves.
  */
 import { eq } from "drizzle-orm";
-import { createFeatures, type Features } from "../../src/app/features.ts";
-import { createFeishuModule } from "../../src/app/feishu-module.ts";
+import { type Bot, createBot } from "../../src/app/bot.ts";
 import type { Scheduler } from "../../src/app/scheduler.ts";
 import { createConfiguredScheduler } from "../../src/app/scheduler-setup.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
@@ -13,7 +12,8 @@ import * as schema from "../../src/db/schema.ts";
 import { createApp } from "../../src/http/app.ts";
 import { type BackgroundRunner, createBackgroundRunner } from "../../src/lib/background.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
-import { createFeishuClient } from "../../src/platforms/feishu/client.ts";
+import { createAdapters } from "../../src/platforms/create-adapters.ts";
+import type { FeishuConfig } from "../../src/platforms/feishu/config.ts";
 import { type FakeFeishuOpenApi, startFakeFeishuOpenApi } from "../fakes/feishu-openapi.ts";
 import type { DatabaseTarget, TestDatabase } from "./databases.ts";
 import { cardActionEvent, messageEvent, postFeishu, serveOnLocalhost } from "./feishu-requests.ts";
@@ -27,7 +27,7 @@ export interface BotHarness {
   db: TestDatabase;
   fake: FakeFeishuOpenApi;
   config: Config;
-  features: Features;
+  bot: Bot;
   scheduler: Scheduler;
   url: string;
   /** The instant the bot believes it is. */
@@ -69,33 +69,28 @@ export async function startBotHarness(
     OUTBOX_TARGET_INTERVAL_MS: "1000",
     ...env,
   });
-  const feishu = config.feishu;
+  const feishu = config.platforms.feishu as FeishuConfig | undefined;
   if (!feishu) throw new Error("feishu config expected");
   const clock = { now: new Date("2026-11-22T02:00:00Z") };
   const errors: unknown[] = [];
   const background: BackgroundRunner = createBackgroundRunner((error) => errors.push(error));
-  const client = createFeishuClient(feishu, { logger: silentLogger });
-  const clients = { feishu: client };
-  const features = createFeatures({ db: db.db, config, logger: silentLogger, clients });
-  const app = createApp({ config, database: db, logger: silentLogger }, [
-    createFeishuModule({
-      config,
-      feishu,
-      db: db.db,
-      logger: silentLogger,
-      background,
-      client,
-      features,
-      now: () => clock.now,
-    }),
-  ]);
+  const platforms = await createAdapters(config, { logger: silentLogger, background });
+  const bot = createBot({
+    db: db.db,
+    config,
+    logger: silentLogger,
+    platforms,
+    background,
+    now: () => clock.now,
+  });
+  const app = createApp({ config, database: db, logger: silentLogger, platforms, sink: bot.sink });
   const server = await serveOnLocalhost(app);
   const scheduler = createConfiguredScheduler({
     config,
     db: db.db,
     logger: silentLogger,
-    clients,
-    planners: features.planners,
+    platforms,
+    planners: bot.planners,
     clock: () => clock.now,
     // The scheduler waits (a chat's 1-per-interval, the app rate) by moving the clock, not the wall clock:
     // a frozen clock would never reach the moment it waits for.
@@ -110,7 +105,7 @@ export async function startBotHarness(
 
   async function settle() {
     await background.drain();
-    await features.meetings.refresher.idle();
+    await bot.idle();
     if (errors.length > 0) throw errors.shift();
   }
 
@@ -118,7 +113,7 @@ export async function startBotHarness(
     db,
     fake,
     config,
-    features,
+    bot,
     scheduler,
     url: server.url,
     clock,

@@ -8,14 +8,16 @@ import { loadWorkCalendar } from "../../src/app/work-calendar.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createPostgresDatabase } from "../../src/db/client-postgres.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
-import { createFeishuClient } from "../../src/platforms/feishu/client.ts";
+import type { FeishuConfig } from "../../src/platforms/feishu/config.ts";
+import { feishuOnly } from "./platforms.ts";
 
 const config = loadConfig(process.env);
-if (!config.databaseUrl || !config.feishu) throw new Error("scheduler-child needs DATABASE_URL and FEISHU_*");
+const feishu = config.platforms.feishu as FeishuConfig | undefined;
+if (!config.databaseUrl || !feishu) throw new Error("scheduler-child needs DATABASE_URL and FEISHU_*");
 const database = createPostgresDatabase(config.databaseUrl, { max: 4 });
 const scheduler = createScheduler({
   db: database.db,
-  clients: { feishu: createFeishuClient(config.feishu) },
+  platforms: feishuOnly(feishu),
   planners: [],
   timeZone: config.timezone,
   settings: config.scheduler,

@@ -3,9 +3,10 @@ import type { RateLimiter } from "../../lib/rate-limiter.ts";
 import type { CardView, PlatformClient, PlatformName } from "../../platforms/types.ts";
 
 /**
- * Keeps live cards (sign-in counts) current without flooding the platform: Feishu allows 5 updates a
- * second per message, so a burst of clicks becomes at most one patch per interval, and a click that
- * lands while a patch is being rendered causes one more, so the last patch always shows the final state.
+ * Keeps live cards (sign-in counts) current without flooding the platform: each platform allows a few
+ * updates a second per card, so a burst of clicks becomes at most one patch per interval (per platform),
+ * and a click that lands while a patch is being rendered causes one more, so the last patch always
+ * shows the final state.
  */
 export interface CardRefresher {
   /** Asks for the subject's cards to be re-rendered soon; resolves when the patch that covers this call is done. */
@@ -20,62 +21,80 @@ export interface RenderedCards {
 }
 
 interface State {
+  subject: string;
+  platform: PlatformName;
   dirty: boolean;
   lastAt: number;
   running: Promise<void> | undefined;
 }
 
-export function createCardRefresher(deps: {
-  render(subject: string): Promise<RenderedCards | undefined>;
-  clients: Partial<Record<PlatformName, PlatformClient>>;
-  logger: Logger;
-  /** 250 ms: four patches a second, under Feishu's five. */
+export interface RefreshChannel {
+  client: PlatformClient;
+  /** Least gap between two patches of one card (default 250 ms: four a second). */
   minIntervalMs?: number;
   /**
-   * The live cards' share of the platform's per-app budget (Feishu: 50 calls a second for the whole app),
-   * taken before each render so the patch shows the counts of the moment it is sent. When many meetings
-   * sign in at once each card is patched less often, and the outbox's reminders still get through.
+   * The live cards' share of the platform's per-app budget, taken before each render so the patch shows
+   * the counts of the moment it is sent. When many meetings sign in at once each card is patched less
+   * often, and the outbox's reminders still get through.
    */
   pace?: RateLimiter;
+}
+
+export function createCardRefresher(deps: {
+  render(subject: string): Promise<RenderedCards | undefined>;
+  /** Each platform's client and pace; a subject's cards on each platform are patched on their own loop. */
+  channels: Partial<Record<PlatformName, RefreshChannel>>;
+  logger: Logger;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }): CardRefresher {
-  const interval = deps.minIntervalMs ?? 250;
   const clock = deps.clock ?? Date.now;
+  const platforms = (Object.keys(deps.channels) as PlatformName[]).filter((p) => deps.channels[p]);
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const states = new Map<string, State>();
 
+  const intervalOf = (platform: PlatformName) => deps.channels[platform]?.minIntervalMs ?? 250;
+
   /** Runs the loop, and again if a click landed between its last look at `dirty` and its end. */
-  function start(subject: string, s: State): Promise<void> {
+  function start(s: State): Promise<void> {
     const after = (): Promise<void> | undefined => {
       s.running = undefined;
-      return s.dirty ? start(subject, s) : undefined;
+      return s.dirty ? start(s) : undefined;
     };
-    s.running = loop(subject, s).then(after, after);
+    s.running = loop(s).then(after, after);
     return s.running;
   }
 
-  async function loop(subject: string, state: State) {
+  async function loop(state: State) {
+    const channel = deps.channels[state.platform];
+    if (!channel) return;
     while (state.dirty) {
-      const wait = state.lastAt + interval - clock();
+      const wait = state.lastAt + intervalOf(state.platform) - clock();
       if (wait > 0) await sleep(wait);
-      await deps.pace?.acquire("live-cards");
+      await channel.pace?.acquire("live-cards");
       state.dirty = false;
       state.lastAt = clock();
       try {
-        const rendered = await deps.render(subject);
+        const rendered = await deps.render(state.subject);
         if (!rendered) continue;
-        await Promise.all(
-          rendered.messages.map(async (m) => {
-            const client = deps.clients[m.platform];
-            if (client) await client.updateCard(m.messageId, rendered.card);
-          }),
-        );
+        const mine = rendered.messages.filter((m) => m.platform === state.platform);
+        await Promise.all(mine.map((m) => channel.client.updateCard(m.messageId, rendered.card)));
       } catch (error) {
         // The next click or the close will patch again; a lost intermediate count is harmless.
-        deps.logger.warn("卡片更新失败", { subject, error });
+        deps.logger.warn("卡片更新失败", { subject: state.subject, platform: state.platform, error });
       }
     }
+  }
+
+  function refreshOn(platform: PlatformName, subject: string): Promise<void> {
+    const key = `${platform}\u0000${subject}`;
+    let state = states.get(key);
+    if (!state) {
+      state = { subject, platform, dirty: false, lastAt: 0, running: undefined };
+      states.set(key, state);
+    }
+    state.dirty = true;
+    return state.running ?? start(state);
   }
 
   return {
@@ -83,15 +102,11 @@ export function createCardRefresher(deps: {
       // A subject's last patch time outlives its loop: a click just after a loop ended must still wait
       // out the interval, or clicks arriving one by one would each patch at once.
       if (states.size > 100) {
-        for (const [key, s] of states) if (!s.running && clock() - s.lastAt > interval) states.delete(key);
+        for (const [key, s] of states) {
+          if (!s.running && clock() - s.lastAt > intervalOf(s.platform)) states.delete(key);
+        }
       }
-      let state = states.get(subject);
-      if (!state) {
-        state = { dirty: false, lastAt: 0, running: undefined };
-        states.set(subject, state);
-      }
-      state.dirty = true;
-      return state.running ?? start(subject, state);
+      return Promise.all(platforms.map((p) => refreshOn(p, subject))).then(() => {});
     },
     async idle() {
       while ([...states.values()].some((s) => s.running)) {

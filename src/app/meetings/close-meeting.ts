@@ -1,3 +1,4 @@
+import { recordAudit } from "../../db/queries/audit.ts";
 import {
   findMeeting,
   followUpSubject,
@@ -10,13 +11,13 @@ import {
   writeAttendance,
 } from "../../db/queries/meetings.ts";
 import { membersByIds } from "../../db/queries/member-directory.ts";
-import { auditLog } from "../../db/schema.ts";
 import { decideCorrection } from "../../domain/attendance.ts";
+import { mayManage } from "../../domain/permissions.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
+import { responsibleFor, sendPrivately } from "../private-messages.ts";
 import { absenteeCard, absenteeNote, type MeetingView } from "../views/meeting-cards.ts";
-import { type MeetingDeps, mayManage } from "./deps.ts";
+import type { MeetingDeps } from "./deps.ts";
 import { loadCounts, loadMeetingView } from "./meeting-view.ts";
-import { privateMessages, responsibleFor } from "./private-messages.ts";
 
 export const ABSENTEE_REPORT_KIND = "meeting.absentee_report";
 export const ABSENTEE_NOTE_KIND = "meeting.absentee_note";
@@ -77,25 +78,23 @@ export async function closeMeeting(
   void deps.refresher.refresh(closed.id);
   const view = await loadMeetingView(deps.db, closed, deps.timeZone);
   const report = await absenteeReport(deps, closed, view);
-  await privateMessages(
-    deps,
-    followUpSubject(closed.id),
-    ABSENTEE_REPORT_KIND,
-    await responsibleFor(deps, closed),
-    () => ({ kind: "card", card: report.card }),
-    "close",
+  await sendPrivately(deps, {
+    kind: ABSENTEE_REPORT_KIND,
+    subject: followUpSubject(closed.id),
+    slot: "close",
+    memberIds: await responsibleFor(deps.db, closed),
+    build: () => ({ kind: "card", card: report.card }),
     now,
-  );
-  await privateMessages(
-    deps,
-    followUpSubject(closed.id),
-    ABSENTEE_NOTE_KIND,
-    report.missing.map((m) => m.memberId),
-    () => ({ kind: "text", text: absenteeNote(view) }),
-    "close",
+  });
+  await sendPrivately(deps, {
+    kind: ABSENTEE_NOTE_KIND,
+    subject: followUpSubject(closed.id),
+    slot: "close",
+    memberIds: report.missing.map((m) => m.memberId),
+    build: () => ({ kind: "text", text: absenteeNote(view) }),
     now,
-  );
-  for (const followUp of deps.afterClose ?? []) await followUp(closed, now);
+  });
+  await deps.events.emit("meeting.closed", { meeting: closed, now });
   deps.logger.info("会议签到已结束", {
     meeting: closed.id,
     absent: report.missing.length,
@@ -136,18 +135,17 @@ export async function remindAbsentees(
   if (missing.length === 0) return { toast: { type: "info", text: "没有需要提醒的同志。" } };
   const [sender] = await membersByIds(deps.db, [member.id]);
   const view = await loadMeetingView(deps.db, meeting, deps.timeZone);
-  const queued = await privateMessages(
-    deps,
-    followUpSubject(meeting.id),
-    ABSENTEE_REMINDER_KIND,
-    missing.map((m) => m.memberId),
-    () => ({
+  const queued = await sendPrivately(deps, {
+    kind: ABSENTEE_REMINDER_KIND,
+    subject: followUpSubject(meeting.id),
+    slot: "remind",
+    memberIds: missing.map((m) => m.memberId),
+    build: () => ({
       kind: "text",
       text: `${sender?.name ?? "支部书记"}提醒您：您未参加${view.title}，请尽快说明情况并补学会议内容。`,
     }),
-    "remind",
     now,
-  );
+  });
   return {
     toast:
       queued > 0
@@ -192,7 +190,7 @@ export async function correctAttendance(
       recordedBy: actor.id,
       at: now,
     });
-    await tx.insert(auditLog).values({
+    await recordAudit(tx, {
       orgId: meeting.orgId,
       actorId: actor.id,
       action: "correct-attendance",

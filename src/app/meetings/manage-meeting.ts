@@ -6,9 +6,10 @@ import {
   updateMeeting,
 } from "../../db/queries/meetings.ts";
 import { parseChineseDateTime } from "../../domain/chinese-datetime.ts";
+import { mayManage } from "../../domain/permissions.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
 import { confirmationCard } from "../views/meeting-cards.ts";
-import { type MeetingDeps, mayManage } from "./deps.ts";
+import type { MeetingDeps } from "./deps.ts";
 import { loadMeetingView } from "./meeting-view.ts";
 
 type Manager = { id: string; isAdmin: boolean; branchId: string; role: string };

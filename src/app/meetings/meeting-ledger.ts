@@ -1,19 +1,10 @@
 import { loadLedger } from "../../db/queries/ledger.ts";
 import { countAttendance } from "../../domain/attendance.ts";
 import { MEETING_KIND_LABELS } from "../../domain/labels.ts";
-import { addDays, localDate, zonedInstant } from "../../domain/time.ts";
+import { addDays, localDate, quarterOf, zonedInstant } from "../../domain/time.ts";
 import type { CardView } from "../../platforms/types.ts";
 import { formatDateTime } from "../views/format.ts";
 import type { MeetingDeps } from "./deps.ts";
-
-/** The first day of the quarter `today` is in, and of the next. */
-export function quarterOf(today: string): { from: string; to: string; label: string } {
-  const [y, m] = today.split("-").map(Number) as [number, number];
-  const q = Math.floor((m - 1) / 3);
-  const from = `${y}-${String(q * 3 + 1).padStart(2, "0")}-01`;
-  const next = q === 3 ? `${y + 1}-01-01` : `${y}-${String(q * 3 + 4).padStart(2, "0")}-01`;
-  return { from, to: next, label: `${y}年第${q + 1}季度` };
-}
 
 /** @支部助手 会议记录: this quarter's meetings with attendance, for the branch's committee. */
 export async function meetingLedgerCard(

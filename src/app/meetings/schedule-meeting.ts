@@ -8,10 +8,11 @@ import {
 } from "../../db/queries/meetings.ts";
 import { branches, partyGroups } from "../../db/schema.ts";
 import { parseScheduleArgs } from "../../domain/meeting-command.ts";
+import { mayManage } from "../../domain/permissions.ts";
 import type { OutboundMessage, PlatformName } from "../../platforms/types.ts";
 import { confirmationCard } from "../views/meeting-cards.ts";
 import { loadWorkCalendar } from "../work-calendar.ts";
-import { type MeetingDeps, mayManage } from "./deps.ts";
+import type { MeetingDeps } from "./deps.ts";
 import { loadMeetingView } from "./meeting-view.ts";
 
 export interface Scheduler {
@@ -137,7 +138,7 @@ export async function scheduleMeeting(
       everyBranch && meeting.branchId
         ? await findChatOfBranch(db, chat.platform, meeting.branchId)
         : chat.chatId;
-    const client = deps.clients[chat.platform];
+    const client = deps.platforms.get(chat.platform)?.client;
     if (!chatId || !client) continue;
     const sent = await client.send(
       { type: "chat", id: chatId },

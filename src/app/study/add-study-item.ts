@@ -1,11 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { recordAudit } from "../../db/queries/audit.ts";
 import { enqueue } from "../../db/queries/outbox.ts";
 import { insertStudyItem, type StudyItemRow } from "../../db/queries/study.ts";
-import { auditLog, branchChats, branches, leadingBodyMembers, memberIdentities } from "../../db/schema.ts";
 import type { Database, Executor } from "../../db/types.ts";
-import { idempotencyKey, type PlannedMessage } from "../../domain/reminders.ts";
 import type { StudyItemInput } from "../../domain/study.ts";
-import type { PlatformName } from "../../platforms/types.ts";
+import { messagesTo, type Recipients } from "../recipients.ts";
 import { studyNoticeCard } from "../views/study-cards.ts";
 
 export const STUDY_NOTICE_KIND = "study.notice";
@@ -19,18 +17,23 @@ export type AddStudyOutcome =
  * Adds a 第一议题 item and queues its notice to every branch chat in scope (or, for items meant only for
  * 党组会/中心组, to the leading bodies' members). Same title and date twice is refused.
  */
-export async function addStudyItem(db: Database, input: AddStudyInput, now: Date): Promise<AddStudyOutcome> {
-  return db.transaction((tx) => addStudyItemIn(tx, input, now));
+export async function addStudyItem(
+  deps: { db: Database; recipients: Recipients },
+  input: AddStudyInput,
+  now: Date,
+): Promise<AddStudyOutcome> {
+  return deps.db.transaction((tx) => addStudyItemIn({ db: tx, recipients: deps.recipients }, input, now));
 }
 
 export type AddStudyInput = StudyItemInput & { orgId: string; addedBy: string | null; actorLabel?: string };
 
 /** The same inside a transaction the caller holds (`npx zhibu study import` adds a whole file in one). */
 export async function addStudyItemIn(
-  tx: Executor,
+  deps: { db: Executor; recipients: Recipients },
   input: AddStudyInput,
   now: Date,
 ): Promise<AddStudyOutcome> {
+  const tx = deps.db;
   const item = await insertStudyItem(tx, {
     orgId: input.orgId,
     title: input.title,
@@ -48,7 +51,7 @@ export async function addStudyItemIn(
       message: `《${input.title}》（${input.publishedOn}）已在学习材料库中，未重复添加。`,
     };
   }
-  await tx.insert(auditLog).values({
+  await recordAudit(tx, {
     orgId: input.orgId,
     actorId: input.addedBy,
     actorLabel: input.actorLabel ?? null,
@@ -61,49 +64,21 @@ export async function addStudyItemIn(
 
   const subject = `study:${item.id}`;
   const card = studyNoticeCard(item);
-  const targets: {
-    platform: PlatformName;
-    target: { type: "chat" | "user"; id: string };
-    recipient: string;
-  }[] = [];
-  if (item.scope === "all") {
-    const chats = await tx
-      .select({
-        platform: branchChats.platform,
-        chatId: branchChats.chatId,
-        branchId: branchChats.branchId,
-      })
-      .from(branchChats)
-      .innerJoin(branches, eq(branches.id, branchChats.branchId))
-      .where(and(eq(branches.orgId, input.orgId), eq(branches.active, true), eq(branches.kind, "branch")));
-    for (const c of chats)
-      targets.push({ platform: c.platform, target: { type: "chat", id: c.chatId }, recipient: c.branchId });
-  } else {
-    const people = await tx
-      .selectDistinct({
-        platform: memberIdentities.platform,
-        value: memberIdentities.value,
-        memberId: memberIdentities.memberId,
-      })
-      .from(leadingBodyMembers)
-      .innerJoin(memberIdentities, eq(memberIdentities.memberId, leadingBodyMembers.memberId))
-      .where(and(eq(leadingBodyMembers.orgId, input.orgId), eq(memberIdentities.kind, "open_id")));
-    for (const p of people)
-      targets.push({ platform: p.platform, target: { type: "user", id: p.value }, recipient: p.memberId });
-  }
-  const messages: PlannedMessage[] = targets.map(({ platform, target }) => ({
-    idempotencyKey: idempotencyKey({ kind: STUDY_NOTICE_KIND, subject, platform, target, slot: "added" }),
+  const addresses =
+    item.scope === "all"
+      ? await deps.recipients.allBranchChats(tx, input.orgId)
+      : await deps.recipients.leadingBodies(tx, input.orgId);
+  const messages = messagesTo(addresses, {
     kind: STUDY_NOTICE_KIND,
     subject,
-    platform,
-    target,
+    slot: "added",
     message: { kind: "card", card },
     dueAt: now,
     // The meeting reminders and cards name the item anyway; a notice days late (an outage, a platform
     // not connected yet) is noise.
     expiresAt: new Date(now.getTime() + NOTICE_VALID_MS),
     expiryReason: "学习材料通知超过 3 天未能发送，不再发送（会议提醒和签到卡片中仍会列出）",
-  }));
+  });
   await enqueue(tx, messages, now);
-  return { kind: "added", item, notices: new Set(targets.map((t) => t.recipient)).size };
+  return { kind: "added", item, notices: new Set(addresses.map((a) => a.recipient)).size };
 }

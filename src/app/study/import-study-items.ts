@@ -4,6 +4,7 @@ import { organisations } from "../../db/schema.ts";
 import type { Database } from "../../db/types.ts";
 import { readStudyCsvHeader, readStudyCsvRow, type StudyItemInput } from "../../domain/study.ts";
 import { localDate } from "../../domain/time.ts";
+import type { Recipients } from "../recipients.ts";
 import { addStudyItemIn } from "./add-study-item.ts";
 
 /** The file is refused as a whole; `problems` name the lines. */
@@ -76,9 +77,10 @@ export function readStudyCsv(text: string, today: string): { line: number; item:
  * publication date, already in the bank or earlier in the file) are skipped and reported.
  */
 export async function importStudyItems(
-  db: Database,
+  deps: { db: Database; recipients: Recipients },
   input: { text: string; org?: string; now: Date; timeZone: string; actorLabel: string },
 ): Promise<StudyImportResult> {
+  const { db } = deps;
   const orgs = input.org
     ? await db.select().from(organisations).where(eq(organisations.code, input.org))
     : await db.select().from(organisations);
@@ -100,7 +102,7 @@ export async function importStudyItems(
     const result: StudyImportResult = { added: [], duplicates: [] };
     for (const { line, item } of rows) {
       const outcome = await addStudyItemIn(
-        tx,
+        { db: tx, recipients: deps.recipients },
         { ...item, orgId: org.id, addedBy: null, actorLabel: input.actorLabel },
         input.now,
       );

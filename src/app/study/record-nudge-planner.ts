@@ -1,13 +1,11 @@
-import { platformAddresses } from "../../db/queries/member-directory.ts";
 import { closedMeetingsWithoutRecord, pendingStudyItems } from "../../db/queries/study.ts";
 import type { Executor } from "../../db/types.ts";
-import { idempotencyKey, type PlannedMessage } from "../../domain/reminders.ts";
-import { recordNudgeState } from "../../domain/study.ts";
+import type { PlannedMessage } from "../../domain/reminders.ts";
+import { recordNudgeState, studyBodyOf } from "../../domain/study.ts";
 import { addDays, localDate, zonedInstant } from "../../domain/time.ts";
 import type { WorkCalendar } from "../../domain/work-calendar.ts";
-import type { PlatformName } from "../../platforms/types.ts";
-import { studyBodyOf } from "../meetings/meeting-view.ts";
-import { responsibleFor } from "../meetings/private-messages.ts";
+import { responsibleFor } from "../private-messages.ts";
+import { messagesTo, type Recipients } from "../recipients.ts";
 import type { ReminderPlanner } from "../scheduler.ts";
 import { studyRecordCard } from "../views/study-cards.ts";
 
@@ -20,7 +18,7 @@ export const STUDY_NUDGE_KIND = "study.record_nudge";
 export function createStudyNudgePlanner(settings: {
   overdueDays: number;
   localTime: string;
-  platforms: PlatformName[];
+  recipients: Recipients;
   loadCalendar: (db: Executor) => Promise<WorkCalendar>;
 }): ReminderPlanner {
   return {
@@ -46,31 +44,19 @@ export function createStudyNudgePlanner(settings: {
             : `提醒：请登记第一议题学习（${meeting.title}）`,
           tone: state.overdue ? "red" : "orange",
         };
-        const subject = `study-nudge:${meeting.id}`;
-        const people = await responsibleFor({ db }, meeting);
-        for (const platform of settings.platforms) {
-          for (const address of (await platformAddresses(db, platform, people)).values()) {
-            const target = { type: "user" as const, id: address };
-            messages.push({
-              idempotencyKey: idempotencyKey({
-                kind: STUDY_NUDGE_KIND,
-                subject,
-                platform,
-                target,
-                slot: today,
-              }),
-              kind: STUDY_NUDGE_KIND,
-              subject,
-              platform,
-              target,
-              message: { kind: "card", card },
-              dueAt: at,
-              // A nudge not sent on its day is dropped; the next working day plans its own.
-              expiresAt: zonedInstant(addDays(today, 1), "00:00", timeZone),
-              expiryReason: "当天未能发送，改由下一个工作日提醒",
-            });
-          }
-        }
+        const people = await settings.recipients.members(db, await responsibleFor(db, meeting));
+        messages.push(
+          ...messagesTo(people, {
+            kind: STUDY_NUDGE_KIND,
+            subject: `study-nudge:${meeting.id}`,
+            slot: today,
+            message: { kind: "card", card },
+            dueAt: at,
+            // A nudge not sent on its day is dropped; the next working day plans its own.
+            expiresAt: zonedInstant(addDays(today, 1), "00:00", timeZone),
+            expiryReason: "当天未能发送，改由下一个工作日提醒",
+          }),
+        );
       }
       return { messages, withdrawals: [] };
     },

@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { recordAudit } from "../../db/queries/audit.ts";
 import { findMeeting, listInvitees, type MeetingRow } from "../../db/queries/meetings.ts";
 import {
   pendingStudyItems,
@@ -7,32 +8,28 @@ import {
   studyItemsByIds,
   studyRecordSubject,
 } from "../../db/queries/study.ts";
-import { auditLog, firstAgendaRecords, followUpMeasures, members } from "../../db/schema.ts";
+import { firstAgendaRecords, followUpMeasures, members } from "../../db/schema.ts";
 import { parseMeasures } from "../../domain/measures.ts";
+import { mayManage } from "../../domain/permissions.ts";
+import { studyBodyOf } from "../../domain/study.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
-import { type MeetingDeps, mayManage } from "../meetings/deps.ts";
-import { studyBodyOf } from "../meetings/meeting-view.ts";
-import { privateMessages, responsibleFor } from "../meetings/private-messages.ts";
+import { responsibleFor, sendPrivately } from "../private-messages.ts";
 import { studyRecordCard } from "../views/study-cards.ts";
+import type { StudyDeps } from "./deps.ts";
 
 /** When a meeting closes with 第一议题 pending, its secretary privately gets the record card. */
-export async function requestStudyRecord(
-  deps: Pick<MeetingDeps, "db" | "clients" | "timeZone">,
-  meeting: MeetingRow,
-  now: Date,
-): Promise<number> {
+export async function requestStudyRecord(deps: StudyDeps, meeting: MeetingRow, now: Date): Promise<number> {
   const pending = await pendingStudyItems(deps.db, meeting.orgId, studyBodyOf(meeting), deps.timeZone);
   if (pending.length === 0) return 0;
   const card = studyRecordCard({ ...meeting, timeZone: deps.timeZone }, pending);
-  return privateMessages(
-    deps,
-    studyRecordSubject(meeting.id),
-    STUDY_RECORD_REQUEST_KIND,
-    await responsibleFor(deps, meeting),
-    () => ({ kind: "card", card }),
-    "close",
+  return sendPrivately(deps, {
+    kind: STUDY_RECORD_REQUEST_KIND,
+    subject: studyRecordSubject(meeting.id),
+    slot: "close",
+    memberIds: await responsibleFor(deps.db, meeting),
+    build: () => ({ kind: "card", card }),
     now,
-  );
+  });
 }
 
 function formText(form: Record<string, string | string[]> | undefined, name: string): string {
@@ -52,7 +49,7 @@ function formList(form: Record<string, string | string[]> | undefined, name: str
  * Items not ticked stay pending for the next meeting.
  */
 export async function submitStudyRecord(
-  deps: MeetingDeps,
+  deps: StudyDeps,
   member: { id: string; name: string; isAdmin: boolean; branchId: string; role: string },
   meetingId: string,
   form: Record<string, string | string[]> | undefined,
@@ -131,7 +128,7 @@ export async function submitStudyRecord(
         }),
       );
     }
-    await tx.insert(auditLog).values({
+    await recordAudit(tx, {
       orgId: meeting.orgId,
       actorId: member.id,
       action: "record-first-agenda",

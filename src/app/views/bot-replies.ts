@@ -1,12 +1,12 @@
 /** Replies the bot gives in chat: help, roster misses, joining a chat, binding a chat. Pure. */
-import type { CommandSpec } from "../../domain/commands.ts";
+import type { CommandSyntax } from "../../domain/commands.ts";
 import type { CardView } from "../../platforms/types.ts";
 
 /** Card action that binds the chat from the form shown when the bot joins an unbound chat. */
 export const CHAT_BIND_ACTION = "chat.bind";
 
 export function helpCard(
-  commands: readonly CommandSpec[],
+  commands: readonly CommandSyntax<unknown>[],
   options: { botName: string; branchName?: string; notUnderstood?: string },
 ): CardView {
   return {
@@ -29,8 +29,8 @@ export function helpCard(
   };
 }
 
-export function notInRosterText(adminContact: string): string {
-  return `您好！您还不在本机关的党员名册中，暂时无法使用支部助手。如需开通，请联系${adminContact}，将您的飞书账号登记到名册。`;
+export function notInRosterText(adminContact: string, platformLabel: string): string {
+  return `您好！您还不在本机关的党员名册中，暂时无法使用支部助手。如需开通，请联系${adminContact}，将您的${platformLabel}账号登记到名册。`;
 }
 
 export function joinedBoundChatText(botName: string, branchName: string): string {

@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { PlatformName } from "../../platforms/types.ts";
-import { auditLog, branchChats, branches } from "../schema.ts";
+import { branchChats, branches } from "../schema.ts";
 import type { Executor } from "../types.ts";
+import { type AuditEntry, recordAudit } from "./audit.ts";
 
 export type BranchRow = typeof branches.$inferSelect;
 
@@ -63,7 +64,7 @@ export async function bindBranchChat(
     .delete(branchChats)
     .where(and(eq(branchChats.platform, platform), eq(branchChats.branchId, branchId)));
   await tx.insert(branchChats).values({ branchId, platform, chatId, boundBy: actorId, createdAt: at });
-  const entries: (typeof auditLog.$inferInsert)[] = [
+  const entries: AuditEntry[] = [
     {
       orgId,
       actorId,
@@ -87,5 +88,10 @@ export async function bindBranchChat(
       at,
     });
   }
-  await tx.insert(auditLog).values(entries);
+  await recordAudit(tx, entries);
+}
+
+export async function findBranch(db: Executor, branchId: string): Promise<BranchRow | undefined> {
+  const [row] = await db.select().from(branches).where(eq(branches.id, branchId));
+  return row;
 }

@@ -4,7 +4,6 @@ import type { MeetingKind } from "../../domain/labels.ts";
 import { preparedStatement } from "../prepared.ts";
 import {
   attendance,
-  auditLog,
   leadingBodyMembers,
   meetingCards,
   meetingInvitees,
@@ -14,6 +13,7 @@ import {
 } from "../schema.ts";
 import type { Executor } from "../types.ts";
 import { arrayParam, selectInColumnOrder } from "../unnest.ts";
+import { recordAudit } from "./audit.ts";
 
 export type MeetingRow = typeof meetings.$inferSelect;
 
@@ -86,7 +86,7 @@ export async function insertMeeting(
   if (inviteeIds.length > 0) {
     await db.insert(meetingInvitees).values(inviteeIds.map((memberId) => ({ meetingId: row.id, memberId })));
   }
-  await db.insert(auditLog).values({
+  await recordAudit(db, {
     orgId: input.orgId,
     actorId: input.createdBy,
     action: "create",
@@ -118,7 +118,7 @@ export async function updateMeeting(
     .set({ ...patch, updatedAt: now })
     .where(eq(meetings.id, id))
     .returning();
-  await db.insert(auditLog).values({
+  await recordAudit(db, {
     orgId: before.orgId,
     actorId,
     action: "update",
@@ -153,7 +153,7 @@ export async function transitionMeeting(
     .where(and(eq(meetings.id, id), inArray(meetings.state, from)))
     .returning();
   if (row) {
-    await db.insert(auditLog).values({
+    await recordAudit(db, {
       orgId: row.orgId,
       actorId: options.actorId,
       actorLabel: options.actorLabel ?? null,
@@ -522,4 +522,13 @@ export async function listMeetingsStartingBetween(db: Executor, from: Date, to: 
       ),
     )
     .orderBy(asc(meetings.startsAt));
+}
+
+/** Meetings cancelled or closed since `since`: their unsent sign-in cards are withdrawn. */
+export async function recentlyEndedMeetingIds(db: Executor, since: Date): Promise<string[]> {
+  const rows = await db
+    .select({ id: meetings.id })
+    .from(meetings)
+    .where(and(inArray(meetings.state, ["cancelled", "closed"]), gte(meetings.updatedAt, since)));
+  return rows.map((r) => r.id);
 }

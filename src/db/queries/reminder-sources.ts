@@ -4,6 +4,7 @@ import type { MeetingForReminder } from "../../domain/meeting-reminders.ts";
 import { attendance, branchChats, meetingInvitees, meetings, memberIdentities } from "../schema.ts";
 import type { Executor } from "../types.ts";
 import { attendanceOfInvitee } from "./meetings.ts";
+import { type AddressKinds, addressable } from "./recipients.ts";
 import { pendingStudyItems, type StudyBody } from "./study.ts";
 
 /**
@@ -14,8 +15,10 @@ import { pendingStudyItems, type StudyBody } from "./study.ts";
 export async function loadMeetingsForReminders(
   db: Executor,
   window: { from: Date; to: Date },
-  timeZone = "Asia/Shanghai",
+  timeZone: string,
+  addressKinds: AddressKinds,
 ): Promise<MeetingForReminder[]> {
+  const platforms = addressKinds.map((k) => k.platform);
   const found = await db
     .select()
     .from(meetings)
@@ -25,8 +28,12 @@ export async function loadMeetingsForReminders(
   const branchIds = [...new Set(found.flatMap((m) => (m.branchId ? [m.branchId] : [])))];
   const chats =
     branchIds.length > 0
-      ? await db.select().from(branchChats).where(inArray(branchChats.branchId, branchIds))
+      ? await db
+          .select()
+          .from(branchChats)
+          .where(and(inArray(branchChats.branchId, branchIds), inArray(branchChats.platform, platforms)))
       : [];
+  if (platforms.length === 0) return [];
   const organLevel = found.filter((m) => !m.branchId).map((m) => m.id);
   const people =
     organLevel.length > 0
@@ -44,10 +51,7 @@ export async function loadMeetingsForReminders(
               inArray(meetingInvitees.meetingId, organLevel),
               // Whoever has asked for leave is not reminded again.
               or(isNull(attendance.status), ne(attendance.status, "leave")),
-              or(
-                and(eq(memberIdentities.platform, "feishu"), eq(memberIdentities.kind, "open_id")),
-                and(eq(memberIdentities.platform, "dingtalk"), eq(memberIdentities.kind, "staff_id")),
-              ),
+              addressable(addressKinds),
             ),
           )
       : [];

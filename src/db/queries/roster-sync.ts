@@ -1,7 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Roster } from "../../domain/roster.ts";
 import {
-  auditLog,
   branchChats,
   branches,
   leadingBodyMembers,
@@ -12,6 +11,7 @@ import {
   partyGroups,
 } from "../schema.ts";
 import type { Executor } from "../types.ts";
+import { recordAudit } from "./audit.ts";
 
 export interface RosterSyncSummary {
   created: number;
@@ -50,7 +50,7 @@ async function audit(
   before: unknown,
   after: unknown,
 ) {
-  await ctx.tx.insert(auditLog).values({
+  await recordAudit(ctx.tx, {
     orgId: ctx.orgId,
     actorLabel: ctx.actorLabel,
     action,

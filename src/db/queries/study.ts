@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { dateTimeFormat } from "../../domain/date-format.ts";
-import { pendingItems, type StudyItemRef, type StudyScope } from "../../domain/study.ts";
+import { pendingItems, type StudyBody, type StudyItemRef, type StudyScope } from "../../domain/study.ts";
 import { firstAgendaRecords, meetings, outbox, studyItems } from "../schema.ts";
 import type { Executor } from "../types.ts";
 
@@ -25,7 +25,7 @@ function toRef(row: StudyItemRow, timeZone: string): StudyItemRef {
 }
 
 /** Who a meeting studies for: a branch, or one of the organ's leading bodies. */
-export type StudyBody = { branchId: string } | { orgId: string; kind: "leading_group" | "central_group" };
+export type { StudyBody };
 
 /** Item ids this body has already studied as a first agenda. */
 export async function studiedItemIds(db: Executor, body: StudyBody): Promise<Set<string>> {

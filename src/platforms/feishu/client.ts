@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { Client, LoggerLevel } from "@larksuiteoapi/node-sdk";
-import type { FeishuConfig } from "../../config.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { createRateLimiter, sleep as realSleep } from "../../lib/rate-limiter.ts";
 import {
@@ -13,10 +12,13 @@ import {
   type SendResult,
 } from "../types.ts";
 import { renderCard } from "./cards.ts";
+import type { FeishuConfig } from "./config.ts";
 
 /** Feishu answers these when the tenant token is missing, invalid or expired. */
 const TOKEN_ERROR_CODES = new Set([99991661, 99991663, 99991668]);
 const RATE_LIMIT_CODE = 99991400;
+/** One chat or person got more than Feishu allows them (5 messages a second); the app as a whole is fine. */
+const TARGET_RATE_LIMIT_CODE = 230020;
 
 export interface FeishuClientOptions {
   logger?: Logger;
@@ -162,7 +164,8 @@ export function createFeishuClient(config: FeishuConfig, options: FeishuClientOp
         options.logger?.info("飞书 tenant token 失效，已丢弃缓存并重试", { code: failure.code, what });
         continue;
       }
-      const rateLimited = failure.status === 429 || failure.code === RATE_LIMIT_CODE;
+      const targetLimited = failure.code === TARGET_RATE_LIMIT_CODE;
+      const rateLimited = failure.status === 429 || failure.code === RATE_LIMIT_CODE || targetLimited;
       const waitMs = Math.max(failure.retryAfterMs ?? 1000, 50);
       if (rateLimited && rateRetries < maxRateRetries && waitMs <= maxWait) {
         rateRetries++;
@@ -183,7 +186,7 @@ export function createFeishuClient(config: FeishuConfig, options: FeishuClientOp
       throw new PlatformSendError(`飞书${what}失败（${codePart}）：${failure.msg}`, retryable, {
         ...(failure.code !== undefined ? { code: failure.code } : {}),
         ...(failure.status !== undefined ? { status: failure.status } : {}),
-        ...(rateLimited ? { retryAfterMs: waitMs } : {}),
+        ...(rateLimited ? { retryAfterMs: waitMs, scope: targetLimited ? "target" : "app" } : {}),
       });
     }
   }

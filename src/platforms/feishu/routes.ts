@@ -4,23 +4,17 @@
  * the event sink: messages and joins run after the answer, card clicks are answered in the response.
  */
 import type { Hono } from "hono";
-import type { FeishuConfig } from "../../config.ts";
-import type { RouteModule } from "../../http/app.ts";
 import type { BackgroundRunner } from "../../lib/background.ts";
 import type { Logger } from "../../lib/logger.ts";
-import type { CardActionResponse, InboundEvent } from "../types.ts";
+import type { InboundSink } from "../adapter.ts";
+import type { CardActionResponse } from "../types.ts";
 import { renderCard } from "./cards.ts";
+import type { FeishuConfig } from "./config.ts";
 import { parseFeishuPayload } from "./parse.ts";
 import { verifyFeishuRequest } from "./verify.ts";
 
-export interface FeishuEventSink {
-  handleEvent(event: Extract<InboundEvent, { type: "message" | "bot_added" }>): Promise<void>;
-  handleCardAction(event: Extract<InboundEvent, { type: "card_action" }>): Promise<CardActionResponse>;
-}
-
 export interface FeishuRoutesDeps {
   config: FeishuConfig;
-  sink: FeishuEventSink;
   background: BackgroundRunner;
   logger: Logger;
   now?: () => Date;
@@ -34,9 +28,9 @@ export function feishuCardActionBody(response: CardActionResponse): Record<strin
   };
 }
 
-export function createFeishuRoutes(deps: FeishuRoutesDeps): RouteModule {
+export function createFeishuRoutes(deps: FeishuRoutesDeps): (app: Hono, sink: InboundSink) => void {
   const now = deps.now ?? (() => new Date());
-  return (app: Hono) => {
+  return (app, sink) => {
     app.post("/feishu/events", async (c) => {
       const rawBody = await c.req.text();
       const verified = verifyFeishuRequest({
@@ -64,14 +58,14 @@ export function createFeishuRoutes(deps: FeishuRoutesDeps): RouteModule {
       const event = parsed.event;
       if (event.type === "card_action") {
         try {
-          return c.json(feishuCardActionBody(await deps.sink.handleCardAction(event)));
+          return c.json(feishuCardActionBody(await sink.handleCardAction(event)));
         } catch (error) {
           // A toast tells the user something went wrong; a 500 would show Feishu's generic error.
           deps.logger.error("处理卡片操作出错", { error, eventId: event.eventId });
           return c.json(feishuCardActionBody({ toast: { type: "error", text: "操作失败，请稍后再试。" } }));
         }
       }
-      deps.background.run(() => deps.sink.handleEvent(event));
+      deps.background.run(() => sink.handleEvent(event));
       return c.json({});
     });
   };

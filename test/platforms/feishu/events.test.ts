@@ -4,14 +4,18 @@
  */
 import { and, asc, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCardActionRegistry } from "../../../src/app/card-actions.ts";
-import { createFeishuModule } from "../../../src/app/feishu-module.ts";
+import { createBot } from "../../../src/app/bot.ts";
+import type { CardActionHandler } from "../../../src/app/card-actions.ts";
+import type { FeatureModule } from "../../../src/app/feature.ts";
+import { FEATURES } from "../../../src/app/features.ts";
 import { type Config, loadConfig } from "../../../src/config.ts";
 import * as schema from "../../../src/db/schema.ts";
 import { createApp } from "../../../src/http/app.ts";
 import { type BackgroundRunner, createBackgroundRunner } from "../../../src/lib/background.ts";
 import { silentLogger } from "../../../src/lib/logger.ts";
+import { createAdapters } from "../../../src/platforms/create-adapters.ts";
 import { createFeishuClient } from "../../../src/platforms/feishu/client.ts";
+import type { FeishuConfig } from "../../../src/platforms/feishu/config.ts";
 import {
   type FakeFeishuOpenApi,
   type FakeMessage,
@@ -68,16 +72,16 @@ describe.each(databaseTargets)("Feishu events on $name", (target) => {
     background = createBackgroundRunner((error) => {
       throw error;
     });
-    // Registered the way meeting sign-in/leave handlers will be.
-    const cardActions = createCardActionRegistry();
-    cardActions.register("test.echo", async (ctx) => ({
+    // A feature of the test's own, added to the list the way any feature is.
+    const actions: Record<string, CardActionHandler> = {};
+    actions["test.echo"] = async (ctx) => ({
       toast: { type: "success", text: `已记录：${ctx.member.name}` },
       card: {
         header: { title: "已签到", tone: "green" },
         blocks: [{ type: "markdown", text: ctx.member.name }],
       },
-    }));
-    cardActions.register("test.slow", async (ctx) => {
+    });
+    actions["test.slow"] = async (ctx) => {
       await new Promise<void>((resolve) => {
         slowRelease = resolve;
       });
@@ -85,20 +89,19 @@ describe.each(databaseTargets)("Feishu events on $name", (target) => {
         toast: { type: "success", text: "完成" },
         card: { header: { title: `慢操作完成：${ctx.member.name}`, tone: "grey" }, blocks: [] },
       };
+    };
+    const testFeature: FeatureModule = { name: "test", create: () => ({ actions }) };
+    const platforms = await createAdapters(config, { logger: silentLogger, background });
+    const bot = createBot({
+      db: t.db,
+      config,
+      logger: silentLogger,
+      platforms,
+      background,
+      features: [...FEATURES, testFeature],
+      cardActionBudgetMs: 500,
     });
-    const feishu = config.feishu;
-    if (!feishu) throw new Error("feishu config expected");
-    const app = createApp({ config, database: t, logger: silentLogger }, [
-      createFeishuModule({
-        config,
-        feishu,
-        db: t.db,
-        logger: silentLogger,
-        background,
-        cardActions,
-        cardActionBudgetMs: 500,
-      }),
-    ]);
+    const app = createApp({ config, database: t, logger: silentLogger, platforms, sink: bot.sink });
     server = await serveOnLocalhost(app);
   });
   afterAll(async () => {
@@ -377,7 +380,7 @@ describe.each(databaseTargets)("Feishu events on $name", (target) => {
   });
 
   it("registered card actions: quick ones answer in the response, slow ones are patched in afterwards", async () => {
-    const client = createFeishuClient(config.feishu!);
+    const client = createFeishuClient(config.platforms.feishu as FeishuConfig);
     const { messageId } = await client.send(
       { type: "chat", id: BGS_CHAT },
       { kind: "card", card: { header: { title: "会议签到" }, blocks: [] } },

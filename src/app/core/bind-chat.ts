@@ -1,9 +1,9 @@
 /** "绑定 <支部名>": makes a group chat a branch's working chat, by command or from the join card. */
-import { bindBranchChat, findBranchByChat, listActiveBranches } from "../db/queries/branch-chats.ts";
-import type { MemberRow } from "../db/queries/members.ts";
-import type { Database } from "../db/types.ts";
-import { type BranchRef, matchBranch, mayBindBranch } from "../domain/branch-binding.ts";
-import type { PlatformName } from "../platforms/types.ts";
+import { bindBranchChat, findBranchByChat, listActiveBranches } from "../../db/queries/branch-chats.ts";
+import type { MemberRow } from "../../db/queries/members.ts";
+import type { Database } from "../../db/types.ts";
+import { type BranchRef, matchBranch, mayBindBranch } from "../../domain/branch-binding.ts";
+import type { PlatformName } from "../../platforms/types.ts";
 
 type Branch = BranchRef & { orgId: string };
 

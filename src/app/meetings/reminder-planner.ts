@@ -1,8 +1,10 @@
 import { loadMeetingsForReminders } from "../../db/queries/reminder-sources.ts";
 import { planMeetingReminders } from "../../domain/meeting-reminders.ts";
+import type { Recipients } from "../recipients.ts";
 import type { ReminderPlanner } from "../scheduler.ts";
 
 export interface MeetingReminderSettings {
+  recipients: Recipients;
   leadMinutes: number[];
   /** Local HH:MM on the day before the meeting for one more reminder. */
   dayBeforeAt?: string | undefined;
@@ -24,6 +26,7 @@ export function createMeetingReminderPlanner(settings: MeetingReminderSettings):
         db,
         { from: new Date(now.getTime() - lookbackMs), to: new Date(now.getTime() + maxLeadMs + horizonMs) },
         timeZone,
+        settings.recipients.addressKinds,
       );
       return planMeetingReminders({
         meetings,

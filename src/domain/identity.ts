@@ -1,0 +1,8 @@
+/**
+ * The messaging platforms zhibu speaks and the kinds of person id they use. The lists are shared by the
+ * database enums and the adapters; what each platform means by them lives in its adapter folder.
+ */
+export const PLATFORM_NAMES = ["feishu", "dingtalk"] as const;
+
+/** open_id/user_id/union_id are Feishu's; staff_id is DingTalk's. */
+export const IDENTITY_KINDS = ["open_id", "user_id", "union_id", "staff_id"] as const;

@@ -1,0 +1,8 @@
+/**
+ * Every platform zhibu can speak. Adding one is a folder under src/platforms/ exporting a
+ * PlatformDefinition, plus one line here.
+ */
+import type { PlatformDefinition } from "./adapter.ts";
+import { feishuPlatform } from "./feishu/index.ts";
+
+export const PLATFORMS: readonly PlatformDefinition[] = [feishuPlatform];
