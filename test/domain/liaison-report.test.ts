@@ -115,6 +115,23 @@ describe("the monthly form", () => {
         "“了解到的情况”过长（2001 字，最多 2000 字），请精简后再提交",
       ],
     });
+    const other = parseLiaisonForm(
+      {
+        ...good,
+        methods: ["other"],
+        date_other: "10月2日",
+        other_method: "信".repeat(101),
+        guidance: "导".repeat(2001),
+      },
+      ctx,
+    );
+    expect(other).toMatchObject({
+      ok: false,
+      problems: [
+        "“其他联系方式”过长（101 字，最多 100 字），请精简后再提交",
+        "“指导意见”过长（2001 字，最多 2000 字），请精简后再提交",
+      ],
+    });
   });
 });
 
