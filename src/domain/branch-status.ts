@@ -43,16 +43,21 @@ export interface StatusBranch {
 
 export interface BranchStatusInput {
   branch: StatusBranch;
-  /** Every meeting of the branch held on or after `statusDataFrom(today)`; earlier ones are ignored. */
+  /** Every meeting of the branch held on or after `statusDataFrom(periodOf ?? today)`; earlier ones are ignored. */
   meetings: StatusMeeting[];
   today: string;
+  /**
+   * The day whose month, quarter and year are shown; today when omitted. The monthly digest passes the
+   * last day of last month (today being in the new one), so last month is judged as over: ✔ or ✗.
+   */
+  periodOf?: string;
   rules: CadenceRules;
 }
 
 export interface WindowStatus {
   scope: WindowScope;
   period: Period;
-  /** 本月（3月）. */
+  /** 本月（3月）, or just 3月 for a period already over (the monthly digest). */
   title: string;
   kinds: KindStatus[];
   attendance: AttendanceFigure;
@@ -71,6 +76,8 @@ export interface BranchStatus {
   branchId: string;
   branchName: string;
   today: string;
+  /** The day whose periods are shown (today unless a digest asked for last month). */
+  periodOf: string;
   month: WindowStatus;
   quarter: WindowStatus;
   year: WindowStatus;
@@ -120,16 +127,18 @@ function quorumFlag(m: StatusMeeting): QuorumFlag {
 
 export function branchStatus(input: BranchStatusInput): BranchStatus {
   const { branch, today } = input;
+  const periodOf = input.periodOf ?? today;
   // Attendance reads every held branch meeting, required kind or not (e.g. 主题党日 an organ switched off).
   const held = input.meetings.filter((m) => isHeld(m, today));
   const rows = rowsFor(input, held);
   const windowStatus = (scope: WindowScope): WindowStatus => {
-    const period = periodContaining(today, scope);
+    const period = periodContaining(periodOf, scope);
     const kinds = rows
       .filter((r) => nests(r.rule.per, scope))
       .map((r) => kindStatus(r, period, scope, today));
     const inPeriod = held.filter((m) => m.heldOn >= period.start && m.heldOn <= period.end);
-    const title = `${WINDOW_NAMES[scope]}（${periodName(period)}）`;
+    const name = periodName(period);
+    const title = period.end < today ? name : `${WINDOW_NAMES[scope]}（${name}）`;
     return { scope, period, title, kinds, attendance: attendanceFigure(inPeriod) };
   };
   const month = windowStatus("month");
@@ -141,13 +150,15 @@ export function branchStatus(input: BranchStatusInput): BranchStatus {
     branchId: branch.id,
     branchName: branch.name,
     today,
+    periodOf,
     month,
     quarter,
     year,
-    trend: attendanceTrend(held, today),
+    trend: attendanceTrend(held, periodOf),
     term,
     belowQuorum: held
-      .filter((m) => m.heldOn >= year.period.start && !hasQuorum(m.present, m.expected))
+      .filter((m) => m.heldOn >= year.period.start && m.heldOn <= year.period.end)
+      .filter((m) => !hasQuorum(m.present, m.expected))
       .sort((a, b) => a.heldOn.localeCompare(b.heldOn))
       .map(quorumFlag),
     nextSteps: [...new Set(nextSteps)],

@@ -140,6 +140,30 @@ describe("year boundary: 31 December vs 1 January", () => {
   });
 });
 
+describe("last month's digest, sent in the new month", () => {
+  it("judges the periods shown as over: ✗ instead of ⚠️, plain period names", () => {
+    const meetings = [
+      ...Array.from({ length: 11 }, (_, i) =>
+        meeting("committee", `2026-${String(i + 1).padStart(2, "0")}-10`),
+      ),
+      meeting("committee", "2027-01-02"),
+    ];
+    const s = branchStatus({
+      branch: BRANCH,
+      meetings,
+      today: "2027-01-04",
+      periodOf: "2026-12-31",
+      rules: ONLY({ committee: { per: "month", times: 1 } }),
+    });
+    expect([s.month.title, s.quarter.title, s.year.title]).toEqual(["12月", "第四季度", "2026年"]);
+    expect(line(s.month, "支部委员会")).toEqual([0, 1, "missed", "12月未召开支部委员会"]);
+    expect(line(s.year, "支部委员会")).toEqual([11, 12, "missed", "12月未召开支部委员会"]);
+    expect(s.nextSteps).toEqual(["12月未召开支部委员会"]);
+    expect(s.cadence).toEqual({ due: 12, credited: 11 });
+    expect(s.trend.at(-1)).toEqual({ month: "2026-12", label: "12月", meetings: 0, ratePercent: null });
+  });
+});
+
 describe("党小组会 judged per 党小组", () => {
   const groups = [
     { id: "g1", name: "第一党小组", createdOn: "2020-01-01" },
