@@ -119,9 +119,11 @@ export function statusDataFrom(today: string): string {
   return monthsEnding(today, TREND_MONTHS)[0]?.start ?? periodContaining(today, "year").start;
 }
 
-function quorumFlag(m: StatusMeeting): QuorumFlag {
+function quorumFlag(m: StatusMeeting, groups: readonly StatusPartyGroup[]): QuorumFlag {
   const { id, kind, heldOn, present, expected } = m;
-  const message = `${heldOn} ${MEETING_KIND_LABELS[kind]}实到 ${present} 人，未超过应到 ${expected} 人的半数`;
+  const group = groups.find((g) => g.id === m.partyGroupId && kind === "party_group");
+  const what = `${group ? `${group.name} ` : ""}${MEETING_KIND_LABELS[kind]}`;
+  const message = `${heldOn} ${what}实到 ${present} 人，未超过应到 ${expected} 人的半数`;
   return { meetingId: id, kind, heldOn, present, expected, message };
 }
 
@@ -160,7 +162,7 @@ export function branchStatus(input: BranchStatusInput): BranchStatus {
       .filter((m) => m.heldOn >= year.period.start && m.heldOn <= year.period.end)
       .filter((m) => !hasQuorum(m.present, m.expected))
       .sort((a, b) => a.heldOn.localeCompare(b.heldOn))
-      .map(quorumFlag),
+      .map((m) => quorumFlag(m, branch.partyGroups)),
     nextSteps: [...new Set(nextSteps)],
     cadence: yearCadence(rows, year.period, today),
   };
