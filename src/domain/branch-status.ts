@@ -91,6 +91,7 @@ export interface BranchStatus {
   cadence: { due: number; credited: number };
 }
 
+const BRANCH_KINDS: ReadonlySet<MeetingKind> = new Set(BRANCH_MEETING_KINDS);
 const WINDOW_NAMES: Record<WindowScope, string> = { month: "本月", quarter: "本季度", year: "本年" };
 
 function rowsFor(input: BranchStatusInput, held: StatusMeeting[]): Row[] {
@@ -130,8 +131,9 @@ function quorumFlag(m: StatusMeeting, groups: readonly StatusPartyGroup[]): Quor
 export function branchStatus(input: BranchStatusInput): BranchStatus {
   const { branch, today } = input;
   const periodOf = input.periodOf ?? today;
-  // Attendance reads every held branch meeting, required kind or not (e.g. 主题党日 an organ switched off).
-  const held = input.meetings.filter((m) => isHeld(m, today));
+  // Attendance reads every held branch meeting, required kind or not (e.g. 主题党日 an organ switched off);
+  // 党组会 and 中心组 belong to the organ, not to the branch.
+  const held = input.meetings.filter((m) => BRANCH_KINDS.has(m.kind) && isHeld(m, today));
   const rows = rowsFor(input, held);
   const windowStatus = (scope: WindowScope): WindowStatus => {
     const period = periodContaining(periodOf, scope);

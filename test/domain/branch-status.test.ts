@@ -282,7 +282,11 @@ describe("what counts as held", () => {
   it("leaves a kind the organisation switched off out of the lines but not out of attendance", () => {
     const s = status(
       "2026-05-25",
-      [meeting("theme_day", "2026-05-09", { present: 2, expected: 3 })],
+      [
+        meeting("theme_day", "2026-05-09", { present: 2, expected: 3 }),
+        // Organ meetings are not the branch's, should one slip in.
+        meeting("leading_group", "2026-05-10", { present: 1, expected: 9 }),
+      ],
       {},
       {
         ...DEFAULT_CADENCE,
