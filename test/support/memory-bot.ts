@@ -1,0 +1,172 @@
+/**
+ * The whole bot on the in-memory platform: a real database holding the example organ, every feature,
+ * the real scheduler on a clock the test moves — and no platform JSON anywhere. Use-case tests read
+ * what each person would see as CardView and text, and press buttons by their action name.
+ */
+import { eq } from "drizzle-orm";
+import { type Bot, createBot } from "../../src/app/bot.ts";
+import type { Scheduler, TickReport } from "../../src/app/scheduler.ts";
+import { createConfiguredScheduler } from "../../src/app/scheduler-setup.ts";
+import { type Config, loadConfig } from "../../src/config.ts";
+import * as schema from "../../src/db/schema.ts";
+import { type BackgroundRunner, createBackgroundRunner } from "../../src/lib/background.ts";
+import { silentLogger } from "../../src/lib/logger.ts";
+import {
+  createMemoryPlatform,
+  type MemoryMessage,
+  type MemoryPlatform,
+} from "../../src/platforms/memory/adapter.ts";
+import type { CardActionResponse, CardView } from "../../src/platforms/types.ts";
+import type { DatabaseTarget, TestDatabase } from "./databases.ts";
+import { importExampleRoster } from "./roster.ts";
+
+export interface MemoryBot {
+  db: TestDatabase;
+  platform: MemoryPlatform;
+  bot: Bot;
+  config: Config;
+  scheduler: Scheduler;
+  clock: { now: Date };
+  /** A roster member (by code) writes in a branch's chat (by branch code) or privately ("p2p"). */
+  say(code: string, where: string, text: string): Promise<void>;
+  /** A roster member presses a card's button (or submits its form) by the action's name. */
+  click(
+    code: string,
+    message: MemoryMessage,
+    action: string,
+    formValue?: Record<string, string | string[]>,
+  ): Promise<CardActionResponse>;
+  tick(at: Date): Promise<TickReport>;
+  settle(): Promise<void>;
+  /** What a branch's chat (branch code) or a member (member code: privately and in their chat with the bot) received. */
+  inbox(who: { chat: string } | { member: string }): Promise<MemoryMessage[]>;
+  memberIdOf(code: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Everything a card says, one line per header, field, text and button: what a reader would see. */
+export function cardText(card: CardView): string {
+  const lines = [card.header.title, card.header.subtitle ?? ""];
+  for (const b of card.blocks) {
+    if (b.type === "markdown" || b.type === "note") lines.push(b.text);
+    if (b.type === "fields") for (const f of b.fields) lines.push(`${f.label}：${f.value}`);
+    if (b.type === "buttons") lines.push(b.buttons.map((x) => `[${x.label}]`).join(" "));
+    if (b.type === "link") lines.push(`${b.label} ${b.url}`);
+    if (b.type === "form") lines.push(...b.inputs.map((i) => `<${i.label}>`), `[${b.submit.label}]`);
+  }
+  return lines.filter(Boolean).join("\n");
+}
+
+export const textOf = (m: MemoryMessage | undefined): string =>
+  !m ? "" : m.message.kind === "text" ? m.message.text : cardText(m.message.card);
+
+export async function startMemoryBot(
+  target: DatabaseTarget,
+  env: Record<string, string> = {},
+): Promise<MemoryBot> {
+  const db = await target.create();
+  await importExampleRoster(db.db);
+  const config = loadConfig({ OUTBOX_TARGET_INTERVAL_MS: "1000", ...env });
+  // Stands in for Feishu so the example roster's open_ids address people; no Feishu JSON is involved.
+  const platform = createMemoryPlatform({ name: "feishu", identityKind: "open_id" });
+  const platforms = new Map([[platform.name, platform]]);
+  const clock = { now: new Date("2026-11-22T02:00:00Z") };
+  const errors: unknown[] = [];
+  const background: BackgroundRunner = createBackgroundRunner((error) => errors.push(error));
+  const bot = createBot({
+    db: db.db,
+    config,
+    logger: silentLogger,
+    platforms,
+    background,
+    now: () => clock.now,
+  });
+  await platform.receiver.start?.(bot.sink);
+  const scheduler = createConfiguredScheduler({
+    config,
+    db: db.db,
+    logger: silentLogger,
+    platforms,
+    planners: bot.planners,
+    clock: () => clock.now,
+    sleep: async (ms) => {
+      const until = clock.now.getTime() + Math.max(0, ms);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (until > clock.now.getTime()) clock.now = new Date(until);
+    },
+  });
+
+  const identity = async (code: string) => {
+    const rows = await db.db
+      .select({ value: schema.memberIdentities.value, kind: schema.memberIdentities.kind })
+      .from(schema.memberIdentities)
+      .innerJoin(schema.members, eq(schema.members.id, schema.memberIdentities.memberId))
+      .where(eq(schema.members.code, code));
+    const open = rows.find((r) => r.kind === "open_id");
+    if (!open) throw new Error(`no open_id for ${code}`);
+    return open.value;
+  };
+  const chatOf = async (branchCode: string) => {
+    const [row] = await db.db
+      .select({ chatId: schema.branchChats.chatId })
+      .from(schema.branchChats)
+      .innerJoin(schema.branches, eq(schema.branches.id, schema.branchChats.branchId))
+      .where(eq(schema.branches.code, branchCode));
+    if (!row) throw new Error(`no chat for ${branchCode}`);
+    return row.chatId;
+  };
+  async function settle() {
+    await background.drain();
+    await bot.idle();
+    if (errors.length > 0) throw errors.shift();
+  }
+
+  return {
+    db,
+    platform,
+    bot,
+    config,
+    scheduler,
+    clock,
+    async say(code, where, text) {
+      const sender = await identity(code);
+      const chat =
+        where === "p2p"
+          ? { id: `p2p_${sender}`, type: "p2p" as const }
+          : { id: await chatOf(where), type: "group" as const };
+      await platform.say(sender, chat, text);
+      await settle();
+    },
+    async click(code, message, action, formValue) {
+      const response = await platform.click(await identity(code), message.messageId, action, formValue);
+      await settle();
+      return response;
+    },
+    async tick(at) {
+      clock.now = at;
+      const report = await scheduler.tick({ now: at });
+      await settle();
+      return report;
+    },
+    settle,
+    async inbox(who) {
+      if ("chat" in who) return platform.to({ type: "chat", id: await chatOf(who.chat) });
+      // Private messages, and the replies in the member's one-to-one chat with the bot.
+      const id = await identity(who.member);
+      return platform.sent.filter(
+        (m) =>
+          (m.target.type === "user" && m.target.id === id) ||
+          (m.target.type === "chat" && m.target.id === `p2p_${id}`),
+      );
+    },
+    async memberIdOf(code) {
+      const [m] = await db.db.select().from(schema.members).where(eq(schema.members.code, code));
+      if (!m) throw new Error(`no member ${code}`);
+      return m.id;
+    },
+    async close() {
+      await settle().catch(() => {});
+      await db.close();
+    },
+  };
+}
