@@ -98,7 +98,7 @@ export class PlatformSendError extends Error {
 export interface PlatformClient {
   readonly platform: PlatformName;
   send(target: MessageTarget, message: OutboundMessage, options: SendOptions): Promise<SendResult>;
-  /** Replaces the content of a card sent earlier (Feishu: PATCH message; needs update_multi). */
+  /** Replaces the content of a card sent earlier (the platform must allow the card to be updated). */
   updateCard(messageId: string, card: CardView): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, lt, ne, sql } from "drizzle-orm";
 import type { AttendanceStatus } from "../../domain/attendance.ts";
 import type { MeetingKind } from "../../domain/labels.ts";
+import type { PlatformName } from "../../platforms/types.ts";
 import { preparedStatement } from "../prepared.ts";
 import {
   attendance,
@@ -418,7 +419,7 @@ export async function saveMeetingCard(
   db: Executor,
   card: {
     meetingId: string;
-    platform: "feishu" | "dingtalk";
+    platform: PlatformName;
     purpose: typeof meetingCards.$inferInsert.purpose;
     chatId: string;
     messageId: string;
@@ -475,7 +476,7 @@ export async function listMeetingsToClose(db: Executor, now: Date): Promise<Meet
 export async function signInCardMessages(
   db: Executor,
   meetingId: string,
-): Promise<{ platform: "feishu" | "dingtalk"; messageId: string }[]> {
+): Promise<{ platform: PlatformName; messageId: string }[]> {
   const direct = await db
     .select({ platform: meetingCards.platform, messageId: meetingCards.messageId })
     .from(meetingCards)
@@ -492,9 +493,7 @@ export async function signInCardMessages(
     );
   const all = [
     ...direct,
-    ...posted.filter((p): p is { platform: "feishu" | "dingtalk"; messageId: string } =>
-      Boolean(p.messageId),
-    ),
+    ...posted.filter((p): p is { platform: PlatformName; messageId: string } => Boolean(p.messageId)),
   ];
   return all.filter((m, i) => all.findIndex((o) => o.messageId === m.messageId) === i);
 }

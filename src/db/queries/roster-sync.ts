@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Roster } from "../../domain/roster.ts";
+import type { IdentityKind, PlatformName } from "../../platforms/types.ts";
 import {
   branchChats,
   branches,
@@ -176,7 +177,7 @@ async function syncChats(ctx: SyncContext, roster: Roster, branchIds: Map<string
   for (const b of roster.branches) {
     const branchId = branchIds.get(b.code);
     if (!branchId) continue;
-    for (const [platform, chatId] of Object.entries(b.chats) as ["feishu" | "dingtalk", string][]) {
+    for (const [platform, chatId] of Object.entries(b.chats) as [PlatformName, string][]) {
       const [current] = await tx
         .select()
         .from(branchChats)
@@ -251,12 +252,10 @@ async function syncGroups(
   return ids;
 }
 
-type IdentityKind = "open_id" | "user_id" | "union_id" | "staff_id";
-
 function identitiesOf(
   m: Roster["members"][number],
-): { platform: "feishu" | "dingtalk"; kind: IdentityKind; value: string }[] {
-  const out: { platform: "feishu" | "dingtalk"; kind: IdentityKind; value: string }[] = [];
+): { platform: PlatformName; kind: IdentityKind; value: string }[] {
+  const out: { platform: PlatformName; kind: IdentityKind; value: string }[] = [];
   if (m.feishu.openId) out.push({ platform: "feishu", kind: "open_id", value: m.feishu.openId });
   if (m.feishu.userId) out.push({ platform: "feishu", kind: "user_id", value: m.feishu.userId });
   if (m.feishu.unionId) out.push({ platform: "feishu", kind: "union_id", value: m.feishu.unionId });
