@@ -14,12 +14,15 @@ import { createEventRouter } from "./event-router.ts";
 import { createEventBus, subscribe } from "./events.ts";
 import type { CommandDef, Feature, FeatureModule } from "./feature.ts";
 import { FEATURES } from "./features.ts";
+import { createInboxProcessor, type InboxProcessor } from "./inbox.ts";
 import { createRecipients, type Recipients } from "./recipients.ts";
 import type { ReminderPlanner } from "./scheduler.ts";
 
 export interface Bot {
   /** Where every platform's receiver hands its verified events. */
   sink: InboundSink;
+  /** The durable inbox's processor: `drain` on each tick and at start-up. */
+  inbox: InboxProcessor;
   planners: ReminderPlanner[];
   commands: readonly CommandDef<unknown>[];
   actions: CardActionRegistry;
@@ -38,6 +41,8 @@ export interface BotDeps {
   /** The business clock (meeting times, "today"); tests move it. */
   now?: () => Date;
   cardActionBudgetMs?: number;
+  /** Sends what was just queued in the outbox (the scheduler's flush), rather than at the next tick. */
+  dispatch?: () => void;
   /** Defaults to every feature in src/app/features.ts. */
   features?: readonly FeatureModule[];
 }
@@ -77,7 +82,8 @@ export function createBot(deps: BotDeps): Bot {
   }
   if (problems.length > 0) throw new FeatureConflictError(problems);
 
-  const sink = createEventRouter({
+  let inbox: InboxProcessor | undefined;
+  const router = createEventRouter({
     db,
     config,
     logger,
@@ -85,18 +91,30 @@ export function createBot(deps: BotDeps): Bot {
     background: deps.background,
     cardActions: actions,
     commands,
+    ...(deps.dispatch ? { dispatch: deps.dispatch } : {}),
+    stored: () => inbox?.kick(),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.cardActionBudgetMs !== undefined ? { cardActionBudgetMs: deps.cardActionBudgetMs } : {}),
   });
 
+  inbox = createInboxProcessor({
+    db,
+    router,
+    logger,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.dispatch ? { dispatch: deps.dispatch } : {}),
+  });
+
   return {
-    sink,
+    sink: router,
+    inbox,
     planners: built.flatMap((b) => b.feature.planners ?? []),
     commands,
     actions,
     recipients,
     platforms,
     async idle() {
+      await inbox?.idle();
       await Promise.all(built.map((b) => b.feature.idle?.()));
     },
   };

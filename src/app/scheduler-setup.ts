@@ -13,6 +13,8 @@ export function createConfiguredScheduler(deps: {
   platforms: PlatformSet;
   /** The features' planners (reminders, sign-in cards, closing meetings, 第一议题 nudges…): bot.planners. */
   planners: ReminderPlanner[];
+  /** Stored inbound events are processed at the start of every tick (after an outage, a crash). */
+  inbox?: { drain(options?: { budgetMs?: number }): Promise<unknown> };
   /** Tests move time; production uses the system clock. */
   clock?: () => Date;
   /** Tests on a movable clock wait by moving it; production waits for real. */
@@ -26,6 +28,7 @@ export function createConfiguredScheduler(deps: {
     settings: deps.config.scheduler,
     loadCalendar: loadWorkCalendar,
     logger: deps.logger,
+    ...(deps.inbox ? { inbox: deps.inbox } : {}),
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });

@@ -67,6 +67,8 @@ export interface SchedulerDeps {
   random?: () => number;
   /** Sends in flight per instance; the shared rate limit, not this, sets the pace. */
   concurrency?: number;
+  /** The durable inbox: what was acknowledged and not yet processed is processed first in each tick. */
+  inbox?: { drain(options?: { budgetMs?: number }): Promise<unknown> };
   /** Test seam: runs right after rows are claimed; throwing there stops the tick like a crash would. */
   afterClaim?: (rows: OutboxRow[]) => Promise<void> | void;
 }
@@ -111,6 +113,8 @@ export function emptyTickReport(): TickReport {
 
 export interface Scheduler {
   tick(options?: TickOptions): Promise<TickReport>;
+  /** Sends what is due now, without planning: replies and follow-ups go out at once, not at the next tick. */
+  flush(options?: Omit<TickOptions, "now">): Promise<TickReport>;
 }
 
 /** Of what a platform allows an app per second, the share the outbox uses when not configured. */
@@ -336,6 +340,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const report = emptyTickReport();
       const started = clock().getTime();
       const now = options.now ?? clock();
+      if (deps.inbox) {
+        await deps.inbox
+          .drain({ budgetMs: 15_000 })
+          .catch((error: unknown) => logger.error("处理入站事件出错", { error }));
+      }
       await plan(now, report);
       await pruneSlots(db, new Date(clock().getTime() - 3600_000));
       await pruneInboundEvents(db, new Date(clock().getTime() - INBOUND_EVENT_RETENTION_MS));
@@ -345,6 +354,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         logger.info("过期提醒已跳过", { id: row.id, kind: row.kind, reason: row.skipReason });
       }
       await send(started + (options.budgetMs ?? 50_000), report, options.signal);
+      return report;
+    },
+    async flush(options = {}) {
+      const report = emptyTickReport();
+      await send(clock().getTime() + (options.budgetMs ?? 20_000), report, options.signal);
       return report;
     },
   };

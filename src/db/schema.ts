@@ -45,6 +45,7 @@ export const recordSource = pgEnum("record_source", ["card", "chat", "correction
 export const studyScope = pgEnum("study_scope", ["all", "leading_group"]);
 export const problemStatus = pgEnum("problem_status", ["open", "in_progress", "resolved"]);
 export const outboxState = pgEnum("outbox_state", ["pending", "sent", "failed", "skipped"]);
+export const inboxState = pgEnum("inbox_state", ["pending", "done", "failed"]);
 export const targetType = pgEnum("target_type", ["chat", "user"]);
 
 // ── organisation ─────────────────────────────────────────────────────────────
@@ -481,6 +482,12 @@ export const localDaysOff = pgTable("local_days_off", {
 });
 
 /** Every inbound platform event seen, so retries are answered and ignored. */
+/**
+ * The durable inbox: every inbound event id (deduplicated per platform), and for messages, joins and
+ * clicks that could not be finished while the platform waited, the event itself until it is handled.
+ * `done` rows are only remembered ids; `pending` ones are processed with retries; `failed` ones are
+ * parked for an admin (`npx zhibu inbox --failed`, requeue).
+ */
 export const inboundEvents = pgTable(
   "inbound_events",
   {
@@ -488,10 +495,20 @@ export const inboundEvents = pgTable(
     eventId: text("event_id").notNull(),
     eventType: text("event_type").notNull(),
     receivedAt: ts("received_at").notNull().defaultNow(),
+    state: inboxState("state").notNull().default("done"),
+    /** The verified, parsed event (platform-neutral InboundEvent), while it has to be processed. */
+    payload: jsonb("payload"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at"),
+    lockedUntil: ts("locked_until"),
+    claimToken: uuid("claim_token"),
+    lastError: text("last_error"),
+    processedAt: ts("processed_at"),
   },
   (t) => [
     primaryKey({ columns: [t.platform, t.eventId] }),
     index("inbound_events_received_idx").on(t.receivedAt),
+    index("inbound_events_pending_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
   ],
 );
 

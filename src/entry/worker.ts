@@ -5,6 +5,7 @@ import { type Config, loadConfig } from "../config.ts";
 import { createPostgresDatabase } from "../db/client-postgres.ts";
 import { createApp } from "../http/app.ts";
 import { type BackgroundRunner, createWaitUntilRunner } from "../lib/background.ts";
+import { createKicker, type Kicker } from "../lib/kicker.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
 import type { PlatformSet } from "../platforms/adapter.ts";
 import { createAdapters } from "../platforms/create-adapters.ts";
@@ -62,15 +63,36 @@ export default {
       (error) => logger.error("background task failed", { error }),
     );
     const platforms = await adapters(config, logger, background);
-    const bot = createBot({ config, db: database.db, logger, platforms, background });
+    let dispatcher: Kicker | undefined;
+    const bot = createBot({
+      config,
+      db: database.db,
+      logger,
+      platforms,
+      background,
+      dispatch: () => dispatcher?.kick(),
+    });
+    const scheduler = createConfiguredScheduler({
+      config,
+      db: database.db,
+      logger,
+      platforms,
+      planners: bot.planners,
+    });
+    dispatcher = createKicker(
+      () => scheduler.flush({ budgetMs: 20_000 }),
+      (error) => logger.error("发送待发消息出错", { error }),
+    );
     const app = createApp({ config, database, logger, platforms, sink: bot.sink });
     try {
       return await app.fetch(request, env, ctx);
     } finally {
-      // Card patches (live sign-in counts) run after the answer too; the database closes once they are done.
+      // Stored events are processed, replies sent and live cards patched after the answer, under
+      // waitUntil; the database closes once they are done. What does not finish, the Cron tick picks up.
       ctx.waitUntil(
         Promise.allSettled(tasks)
           .then(() => bot.idle())
+          .then(() => dispatcher?.idle())
           .then(() => database.close()),
       );
     }
@@ -94,6 +116,7 @@ export default {
       logger,
       platforms,
       planners: bot.planners,
+      inbox: bot.inbox,
     });
     ctx.waitUntil(
       scheduler

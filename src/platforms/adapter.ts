@@ -36,8 +36,12 @@ export interface PlatformLimits {
 
 /** Where verified inbound events go: the event router. */
 export interface InboundSink {
-  /** Messages and joins: answered first, handled after. */
-  handleEvent(event: Extract<InboundEvent, { type: "message" | "bot_added" }>): Promise<void>;
+  /**
+   * Messages and joins: resolves once the event is stored durably (a redelivery is recognised), and only
+   * then may the platform be answered; rejects when it could not be stored — answer so that the platform
+   * delivers it again (HTTP 5xx).
+   */
+  accept(event: Extract<InboundEvent, { type: "message" | "bot_added" }>): Promise<void>;
   /** Card clicks and form submissions: the answer goes back to the platform. */
   handleCardAction(event: Extract<InboundEvent, { type: "card_action" }>): Promise<CardActionResponse>;
 }

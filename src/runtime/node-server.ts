@@ -7,6 +7,7 @@ import { openDatabase } from "../db/open.ts";
 import type { DatabaseHandle } from "../db/types.ts";
 import { createApp } from "../http/app.ts";
 import { createBackgroundRunner } from "../lib/background.ts";
+import { createKicker, type Kicker } from "../lib/kicker.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createAdapters } from "../platforms/create-adapters.ts";
 import { startTicker, type Ticker } from "./ticker.ts";
@@ -31,7 +32,16 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
   const platforms = await createAdapters(config, { logger, background });
   for (const adapter of platforms.values()) logger.info(adapter.describe());
   for (const line of describeUnconfiguredPlatforms(config)) logger.info(line);
-  const bot = createBot({ config, db: database.db, logger, platforms, background });
+  // Replies and follow-ups queued by an event are sent at once by the outbox's sender, not at the next tick.
+  let dispatcher: Kicker | undefined;
+  const bot = createBot({
+    config,
+    db: database.db,
+    logger,
+    platforms,
+    background,
+    dispatch: () => dispatcher?.kick(),
+  });
   const app = createApp({ config, database, logger, platforms, sink: bot.sink });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
@@ -44,20 +54,25 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
     `支部助手已启动：http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/healthz`,
   );
 
+  const scheduler = createConfiguredScheduler({
+    config,
+    db: database.db,
+    logger,
+    platforms,
+    planners: bot.planners,
+    inbox: bot.inbox,
+  });
+  dispatcher = createKicker(
+    () => scheduler.flush({ budgetMs: 20_000 }),
+    (error) => logger.error("发送待发消息出错", { error }),
+  );
+  // Whatever was acknowledged before a stop is processed now; the ticker then keeps at it.
+  bot.inbox.kick();
+
   // Reminders: the ticker only says "now"; the outbox in the database keeps every instance in step.
   let ticker: Ticker | undefined;
   if (config.schedulerEnabled) {
-    ticker = startTicker({
-      scheduler: createConfiguredScheduler({
-        config,
-        db: database.db,
-        logger,
-        platforms,
-        planners: bot.planners,
-      }),
-      logger,
-      runAtStart: true,
-    });
+    ticker = startTicker({ scheduler, logger, runAtStart: true });
     logger.info("定时提醒：已启动（每分钟检查一次待发消息）");
   } else {
     logger.info("定时提醒：已关闭（SCHEDULER_ENABLED=false），本实例只处理 HTTP 请求");
@@ -78,6 +93,7 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
         await ticker?.stop();
         await background.drain();
         await bot.idle();
+        await dispatcher?.idle();
         await database.close();
       })();
       return closing;

@@ -88,11 +88,12 @@ describe.each(databaseTargets)("a meeting's whole life on $name", (target) => {
     const card = json(h.fake.messagesTo(chat).at(-1));
     for (const part of ["会议已安排", "支部党员大会", "三楼会议室", "12月3日", "15:00", "10 人", "取消会议"])
       expect(card).toContain(part);
-    const cards = await h.db.db
+    // Sent through the outbox, keyed by the command's event: a redelivered command never posts it twice.
+    const sent = await h.db.db
       .select()
-      .from(schema.meetingCards)
-      .where(eq(schema.meetingCards.meetingId, meetingId));
-    expect(cards.map((c) => c.purpose)).toEqual(["confirmation"]);
+      .from(schema.outbox)
+      .where(eq(schema.outbox.subject, `meeting-confirm:${meetingId}`));
+    expect(sent.map((r) => [r.kind, r.state])).toEqual([["meeting.confirmation", "sent"]]);
   });
 
   it("reminds the chat the day before at 16:00 and an hour before, once each however often the scheduler ticks", async () => {

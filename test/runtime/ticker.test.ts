@@ -26,6 +26,7 @@ describe("ticker", () => {
     let ticks = 0;
     let aborted = false;
     const scheduler: Scheduler = {
+      flush: async () => emptyReport,
       async tick(options) {
         ticks++;
         active++;

@@ -11,6 +11,7 @@ import { type Config, loadConfig } from "../../src/config.ts";
 import * as schema from "../../src/db/schema.ts";
 import { createApp } from "../../src/http/app.ts";
 import { type BackgroundRunner, createBackgroundRunner } from "../../src/lib/background.ts";
+import { createKicker, type Kicker } from "../../src/lib/kicker.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
 import { createAdapters } from "../../src/platforms/create-adapters.ts";
 import type { FeishuConfig } from "../../src/platforms/feishu/config.ts";
@@ -75,6 +76,7 @@ export async function startBotHarness(
   const errors: unknown[] = [];
   const background: BackgroundRunner = createBackgroundRunner((error) => errors.push(error));
   const platforms = await createAdapters(config, { logger: silentLogger, background });
+  let dispatcher: Kicker | undefined;
   const bot = createBot({
     db: db.db,
     config,
@@ -82,6 +84,7 @@ export async function startBotHarness(
     platforms,
     background,
     now: () => clock.now,
+    dispatch: () => dispatcher?.kick(),
   });
   const app = createApp({ config, database: db, logger: silentLogger, platforms, sink: bot.sink });
   const server = await serveOnLocalhost(app);
@@ -91,6 +94,7 @@ export async function startBotHarness(
     logger: silentLogger,
     platforms,
     planners: bot.planners,
+    inbox: bot.inbox,
     clock: () => clock.now,
     // The scheduler waits (a chat's 1-per-interval, the app rate) by moving the clock, not the wall clock:
     // a frozen clock would never reach the moment it waits for.
@@ -101,10 +105,17 @@ export async function startBotHarness(
       if (until > clock.now.getTime()) clock.now = new Date(until);
     },
   });
+  dispatcher = createKicker(
+    () => scheduler.flush({ budgetMs: 60_000 }),
+    (error) => errors.push(error),
+  );
   const options = { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN };
 
   async function settle() {
+    // Stored events processed, what they queued sent, then the live cards patched.
     await background.drain();
+    await bot.idle();
+    await dispatcher?.idle();
     await bot.idle();
     if (errors.length > 0) throw errors.shift();
   }

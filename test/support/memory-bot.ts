@@ -10,6 +10,7 @@ import { createConfiguredScheduler } from "../../src/app/scheduler-setup.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import * as schema from "../../src/db/schema.ts";
 import { type BackgroundRunner, createBackgroundRunner } from "../../src/lib/background.ts";
+import { createKicker, type Kicker } from "../../src/lib/kicker.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
 import {
   createMemoryPlatform,
@@ -73,6 +74,7 @@ export async function startMemoryBot(
   const clock = { now: new Date("2026-11-22T02:00:00Z") };
   const errors: unknown[] = [];
   const background: BackgroundRunner = createBackgroundRunner((error) => errors.push(error));
+  let dispatcher: Kicker | undefined;
   const bot = createBot({
     db: db.db,
     config,
@@ -80,6 +82,7 @@ export async function startMemoryBot(
     platforms,
     background,
     now: () => clock.now,
+    dispatch: () => dispatcher?.kick(),
   });
   await platform.receiver.start?.(bot.sink);
   const scheduler = createConfiguredScheduler({
@@ -88,6 +91,7 @@ export async function startMemoryBot(
     logger: silentLogger,
     platforms,
     planners: bot.planners,
+    inbox: bot.inbox,
     clock: () => clock.now,
     sleep: async (ms) => {
       const until = clock.now.getTime() + Math.max(0, ms);
@@ -95,6 +99,10 @@ export async function startMemoryBot(
       if (until > clock.now.getTime()) clock.now = new Date(until);
     },
   });
+  dispatcher = createKicker(
+    () => scheduler.flush({ budgetMs: 60_000 }),
+    (error) => errors.push(error),
+  );
 
   const identity = async (code: string) => {
     const rows = await db.db
@@ -116,7 +124,10 @@ export async function startMemoryBot(
     return row.chatId;
   };
   async function settle() {
+    // Stored events processed, what they queued sent, then the live cards patched.
     await background.drain();
+    await bot.idle();
+    await dispatcher?.idle();
     await bot.idle();
     if (errors.length > 0) throw errors.shift();
   }

@@ -55,6 +55,10 @@ export const meetingsFeature: FeatureModule = {
       defaultMinutes: config.meetings.defaultMinutes,
     };
 
+    // A command's effects belong to its event's transaction (ctx.db); a click's go straight to the database.
+    const at = (ctx: { db: MeetingDeps["db"] }): MeetingDeps =>
+      ctx.db === db ? deps : { ...deps, db: ctx.db };
+
     return {
       commands: [
         defineCommand({
@@ -65,7 +69,7 @@ export const meetingsFeature: FeatureModule = {
                 ? await findBranchByChat(ctx.db, ctx.event.platform, ctx.event.chatId)
                 : undefined;
             const outcome = await scheduleMeeting(
-              deps,
+              at(ctx),
               ctx.member,
               { platform: ctx.event.platform, chatId: ctx.event.chatId, branchId: branch?.id },
               text,
@@ -86,7 +90,7 @@ export const meetingsFeature: FeatureModule = {
                 text: "会议记录仅限本支部书记、副书记、委员和机关党委工作人员查看。",
               });
             }
-            await ctx.reply({ kind: "card", card: await meetingLedgerCard(deps, branch, ctx.now) });
+            await ctx.reply({ kind: "card", card: await meetingLedgerCard(at(ctx), branch, ctx.now) });
           },
         }),
       ],

@@ -1,15 +1,18 @@
 import { and, eq } from "drizzle-orm";
-import { findChatOfBranch } from "../../db/queries/branch-chats.ts";
 import {
+  confirmationSubject,
   expectedAttendeeIds,
   insertMeeting,
+  MEETING_CONFIRMATION_KIND,
   type MeetingRow,
-  saveMeetingCard,
 } from "../../db/queries/meetings.ts";
+import { enqueue } from "../../db/queries/outbox.ts";
 import { branches, partyGroups } from "../../db/schema.ts";
 import { parseScheduleArgs } from "../../domain/meeting-command.ts";
 import { mayManage } from "../../domain/permissions.ts";
+import type { PlannedMessage } from "../../domain/reminders.ts";
 import type { OutboundMessage, PlatformName } from "../../platforms/types.ts";
+import { messagesTo } from "../recipients.ts";
 import { confirmationCard } from "../views/meeting-cards.ts";
 import { loadWorkCalendar } from "../work-calendar.ts";
 import type { MeetingDeps } from "./deps.ts";
@@ -131,30 +134,34 @@ export async function scheduleMeeting(
   const notes = day.working ? [] : [`注意：${parsed.time.date} 是${day.label}，不是工作日。`];
 
   // Each branch's chat gets its own confirmation card, so its committee can edit or cancel its meeting.
+  // Through the outbox, in the command's transaction: a retried command never posts it twice.
+  const messages: PlannedMessage[] = [];
   for (const { meeting, expected } of created) {
     const view = await loadMeetingView(db, meeting, deps.timeZone);
     const card = confirmationCard(view, expected, notes);
-    const chatId =
+    const addresses =
       everyBranch && meeting.branchId
-        ? await findChatOfBranch(db, chat.platform, meeting.branchId)
-        : chat.chatId;
-    const client = deps.platforms.get(chat.platform)?.client;
-    if (!chatId || !client) continue;
-    const sent = await client.send(
-      { type: "chat", id: chatId },
-      { kind: "card", card },
-      { idempotencyKey: `meeting-confirm:${eventKey}:${meeting.id}` },
+        ? await deps.recipients.branchChats(db, [meeting.branchId])
+        : [
+            {
+              platform: chat.platform,
+              target: { type: "chat" as const, id: chat.chatId },
+              recipient: chat.chatId,
+            },
+          ];
+    messages.push(
+      ...messagesTo(addresses, {
+        kind: MEETING_CONFIRMATION_KIND,
+        subject: confirmationSubject(meeting.id),
+        slot: eventKey,
+        message: { kind: "card", card },
+        dueAt: now,
+      }),
     );
-    await saveMeetingCard(db, {
-      meetingId: meeting.id,
-      platform: chat.platform,
-      purpose: "confirmation",
-      chatId,
-      messageId: sent.messageId,
-    });
   }
+  await enqueue(db, messages, now);
   const message: OutboundMessage | undefined = everyBranch
-    ? { kind: "text", text: `已为 ${created.length} 个支部安排“${parsed.title}”，各支部群已收到确认卡片。` }
+    ? { kind: "text", text: `已为 ${created.length} 个支部安排“${parsed.title}”，确认卡片正在发往各支部群。` }
     : undefined;
   return { kind: "scheduled", meetings: created.map((c) => c.meeting), message };
 }

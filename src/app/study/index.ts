@@ -29,6 +29,8 @@ export const studyFeature: FeatureModule = {
       overdueDays: config.study.overdueDays,
     };
     const settings = { timeZone: deps.timeZone, overdueDays: deps.overdueDays };
+    // A command's effects belong to its event's transaction (ctx.db).
+    const at = (ctx: { db: StudyDeps["db"] }): StudyDeps => (ctx.db === db ? deps : { ...deps, db: ctx.db });
 
     const addFromForm: CardActionHandler = async (ctx) => {
       if (!ctx.member.isAdmin) return { toast: { type: "warning", text: ADMINS_ONLY } };
@@ -59,7 +61,7 @@ export const studyFeature: FeatureModule = {
             if (args.kind === "overview") {
               if (!ctx.member.isAdmin)
                 return ctx.reply({ kind: "text", text: "各支部第一议题情况仅限机关党委工作人员查看。" });
-              const { card } = await studyOverview(db, ctx.member.orgId, ctx.now, settings);
+              const { card } = await studyOverview(ctx.db, ctx.member.orgId, ctx.now, settings);
               return ctx.reply({ kind: "card", card });
             }
             if (args.kind === "add") {
@@ -68,7 +70,7 @@ export const studyFeature: FeatureModule = {
               const parsed = parseStudyAdd(args.text, localDate(ctx.now, deps.timeZone));
               if (!parsed.ok) return ctx.reply({ kind: "text", text: parsed.message });
               const outcome = await addStudyItem(
-                deps,
+                at(ctx),
                 { ...parsed.item, orgId: ctx.member.orgId, addedBy: ctx.member.id },
                 ctx.now,
               );
@@ -83,7 +85,10 @@ export const studyFeature: FeatureModule = {
             if (!ctx.member.isAdmin && ctx.member.branchId !== branch.id && ctx.event.chatType !== "group") {
               return ctx.reply({ kind: "text", text: "只能查看本人所在支部的情况。" });
             }
-            await ctx.reply({ kind: "card", card: await branchStudyStatus(db, branch, ctx.now, settings) });
+            await ctx.reply({
+              kind: "card",
+              card: await branchStudyStatus(ctx.db, branch, ctx.now, settings),
+            });
           },
         }),
       ],

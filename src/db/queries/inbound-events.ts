@@ -49,6 +49,15 @@ const insertEvents = preparedStatement(
             eventId: sql`q.event_id`,
             eventType: sql`q.event_type`,
             receivedAt: sql`q.received_at`,
+            // A click's id only: it is answered at once, and kept to recognise a redelivery.
+            state: sql`'done'::inbox_state`,
+            payload: sql`null`,
+            attempts: sql`0`,
+            nextAttemptAt: sql`null`,
+            lockedUntil: sql`null`,
+            claimToken: sql`null`,
+            lastError: sql`null`,
+            processedAt: sql`q.received_at`,
           },
           sql`unnest(${arrayParam("platforms", "platform")}, ${arrayParam("eventIds", "text")},
             ${arrayParam("eventTypes", "text")}, ${arrayParam("receivedAts", "timestamptz")})
@@ -64,7 +73,7 @@ const insertEvents = preparedStatement(
 
 /**
  * Platforms redeliver an unanswered event for hours, not weeks (Feishu: after 15 s, 5 min, 1 h and
- * 6 h), so ids older than that can go. At most `limit` per call, so a long-neglected table is cleared a
+ * 6 h), so ids older than that can go — only of events handled: pending and parked ones stay. At most `limit` per call, so a long-neglected table is cleared a
  * slice per scheduler tick rather than in one long delete.
  */
 export async function pruneInboundEvents(db: Executor, olderThan: Date, limit = 5000): Promise<number> {
@@ -72,7 +81,8 @@ export async function pruneInboundEvents(db: Executor, olderThan: Date, limit = 
     .delete(inboundEvents)
     .where(
       sql`(${inboundEvents.platform}, ${inboundEvents.eventId}) in (
-        select platform, event_id from inbound_events where received_at < ${olderThan.toISOString()}::timestamptz limit ${limit})`,
+        select platform, event_id from inbound_events
+        where received_at < ${olderThan.toISOString()}::timestamptz and state = 'done' limit ${limit})`,
     )
     .returning({ eventId: inboundEvents.eventId });
   return deleted.length;

@@ -531,3 +531,7 @@ export async function recentlyEndedMeetingIds(db: Executor, since: Date): Promis
     .where(and(inArray(meetings.state, ["cancelled", "closed"]), gte(meetings.updatedAt, since)));
   return rows.map((r) => r.id);
 }
+
+/** Outbox kind of a meeting's confirmation card (edit, cancel, leave), posted where it was scheduled. */
+export const MEETING_CONFIRMATION_KIND = "meeting.confirmation";
+export const confirmationSubject = (meetingId: string) => `meeting-confirm:${meetingId}`;

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { memberIdentities, members } from "../schema.ts";
+import { members } from "../schema.ts";
 import type { Executor } from "../types.ts";
 
 /** The branch's secretary; the deputy when there is none (a vacancy happens between elections). */

@@ -22,7 +22,7 @@ export function createFeishuAdapter(
   deps: AdapterDeps & { client?: PlatformAdapter["client"] },
 ): PlatformAdapter {
   const client = deps.client ?? createFeishuClient(config, { logger: deps.logger });
-  const routes = createFeishuRoutes({ config, background: deps.background, logger: deps.logger });
+  const routes = createFeishuRoutes({ config, logger: deps.logger });
   return {
     name: "feishu",
     label: "飞书",

@@ -4,7 +4,6 @@
  * the event sink: messages and joins run after the answer, card clicks are answered in the response.
  */
 import type { Hono } from "hono";
-import type { BackgroundRunner } from "../../lib/background.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { InboundSink } from "../adapter.ts";
 import type { CardActionResponse } from "../types.ts";
@@ -15,7 +14,6 @@ import { verifyFeishuRequest } from "./verify.ts";
 
 export interface FeishuRoutesDeps {
   config: FeishuConfig;
-  background: BackgroundRunner;
   logger: Logger;
   now?: () => Date;
 }
@@ -65,7 +63,13 @@ export function createFeishuRoutes(deps: FeishuRoutesDeps): (app: Hono, sink: In
           return c.json(feishuCardActionBody({ toast: { type: "error", text: "操作失败，请稍后再试。" } }));
         }
       }
-      deps.background.run(() => sink.handleEvent(event));
+      try {
+        await sink.accept(event);
+      } catch (error) {
+        // Not stored: Feishu delivers it again after a non-2xx answer.
+        deps.logger.error("飞书事件未能保存，请飞书稍后重发", { error, eventId: event.eventId });
+        return c.json({ error: "unavailable" }, 503);
+      }
       return c.json({});
     });
   };

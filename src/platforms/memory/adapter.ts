@@ -127,7 +127,7 @@ export function createMemoryPlatform(options: MemoryOptions): MemoryPlatform {
     to: (target) => sent.filter((m) => sameTarget(m.target, target)),
     async say(sender, chat, text, opts = {}) {
       const id = opts.eventId ?? `mem_evt_${++seq}`;
-      await sinkOf().handleEvent({
+      await sinkOf().accept({
         type: "message",
         platform: options.name,
         eventId: id,
