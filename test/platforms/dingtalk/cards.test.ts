@@ -8,6 +8,9 @@ import {
   renderCard,
   SECTION_SLOTS,
 } from "../../../src/platforms/dingtalk/cards.ts";
+import variables from "../../../src/platforms/dingtalk/templates/zhibu-generic.variables.json" with {
+  type: "json",
+};
 import type { CardView } from "../../../src/platforms/types.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
@@ -260,6 +263,15 @@ describe("CardView → DingTalk generic template variables", () => {
 
   it("escapes DingTalk markdown's characters in user values", () => {
     expect(escapeMarkdown("a*b_[c](d)#e>f|g~h`i\\")).toBe("a\\*b\\_\\[c\\]\\(d\\)\\#e\\>f\\|g\\~h\\`i\\\\");
+  });
+});
+
+describe("the shipped template description", () => {
+  it("lists exactly the variables renderCard fills, and the private ones the callback answer fills", () => {
+    const rendered = Object.keys(renderCard(everyKind).params).sort();
+    expect(variables.publicVariables.map((v) => v.name).sort()).toEqual(rendered);
+    const privateKeys = Object.keys((cardCallbackAnswer({}).userPrivateData as any).cardParamMap).sort();
+    expect(variables.privateVariables.map((v) => v.name).sort()).toEqual(privateKeys);
   });
 });
 
