@@ -113,6 +113,8 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
     tokensIssued: 0,
     invalidUsers: new Set<string>(),
     flowControlledUsers: new Set<string>(),
+    /** Space ids (conversations or users) a card is created for but cannot be delivered to. */
+    undeliverable: new Set<string>(),
   };
   let port = 0;
 
@@ -177,12 +179,18 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       return json(res, 400, { code: "param.openDeliverModelEmpty", message: "param.openDeliverModelEmpty" });
     if (!isStringMap(b.cardData?.cardParamMap))
       return json(res, 400, { code: "param.invalid", message: "cardParamMap" });
+    const delivered = !state.undeliverable.has(space[2]!);
     const ok = {
       success: true,
       result: {
         outTrackId: b.outTrackId,
         deliverResults: [
-          { spaceType: group ? "IM_GROUP" : "IM_ROBOT", spaceId: space[2], success: true, carrierId: "c1" },
+          {
+            spaceType: group ? "IM_GROUP" : "IM_ROBOT",
+            spaceId: space[2],
+            success: delivered,
+            ...(delivered ? { carrierId: "c1" } : { errorMsg: "机器人不在群内" }),
+          },
         ],
       },
     };
@@ -377,6 +385,7 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
     /** Users batchSend reports as invalid / flow-controlled. */
     invalidUsers: state.invalidUsers,
     flowControlledUsers: state.flowControlledUsers,
+    undeliverable: state.undeliverable,
     /** A session webhook URL on this fake, valid until `expiresAt` (ms). */
     sessionWebhook(expiresAt: number): string {
       const id = randomBytes(8).toString("hex");
@@ -400,6 +409,7 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       state.registrations.clear();
       state.invalidUsers.clear();
       state.flowControlledUsers.clear();
+      state.undeliverable.clear();
       faults.length = 0;
     },
     close() {

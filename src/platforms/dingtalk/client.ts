@@ -4,11 +4,10 @@
  *  - Robot messages: POST /v1.0/robot/groupMessages/send {robotCode, openConversationId, msgKey,
  *    msgParam} and POST /v1.0/robot/oToMessages/batchSend {robotCode, userIds, msgKey, msgParam} →
  *    {processQueryKey, invalidStaffIdList, flowControlledStaffIdList}; msgKey sampleText {content} or
- *    sampleMarkdown {title, text}, msgParam a JSON string
- *    (https://open.dingtalk.com/document/orgapp/the-robot-sends-a-group-message,
- *    https://open.dingtalk.com/document/orgapp/chatbots-send-one-on-one-chat-messages-in-batches).
- *    batchSend takes at most BATCH_MAX users per call (20 in the published SDK wrappers; the page itself
- *    was not in our search results). Robot messages have no dedup token: a retry after a timeout may
+ *    sampleMarkdown {title, text}, msgParam a JSON string of at most 15,000 bytes; batchSend takes "每次
+ *    最多传20个" users (https://open.dingtalk.com/document/orgapp/the-robot-sends-a-group-message,
+ *    https://open.dingtalk.com/document/orgapp/chatbots-send-one-on-one-chat-messages-in-batches, read
+ *    in their help.dingtalk.io copies). Robot messages have no dedup token: a retry after a timeout may
  *    post twice, unlike cards.
  *  - Replies: POST {msgtype, text|markdown} to the message's sessionWebhook while it is valid; on
  *    refusal the OpenAPI is used instead.
@@ -90,8 +89,26 @@ export function dingtalkOutTrackId(idempotencyKey: string): string {
   return `zhibu_${createHash("sha256").update(`zhibu:${idempotencyKey}`).digest("hex").slice(0, 40)}`;
 }
 
-const msgParam = (m: RobotMessage) =>
-  JSON.stringify(m.msgKey === "sampleText" ? { content: m.content } : { title: m.title, text: m.text });
+/** The groupMessages page caps msgParam at 15,000 bytes; longer texts are cut and say so. */
+export const MAX_MSG_PARAM_BYTES = 15_000;
+const encoder = new TextEncoder();
+
+function msgParam(m: RobotMessage): string {
+  const body = (text: string) =>
+    JSON.stringify(m.msgKey === "sampleText" ? { content: text } : { title: m.title, text });
+  const full = m.msgKey === "sampleText" ? m.content : m.text;
+  if (encoder.encode(body(full)).length <= MAX_MSG_PARAM_BYTES) return body(full);
+  const chars = [...full];
+  const cut = (n: number) => body(`${chars.slice(0, n).join("")}…（已截断）`);
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (encoder.encode(cut(mid)).length <= MAX_MSG_PARAM_BYTES) lo = mid;
+    else hi = mid - 1;
+  }
+  return cut(lo);
+}
 
 const webhookBody = (m: RobotMessage) =>
   m.msgKey === "sampleText"
@@ -243,9 +260,11 @@ export function createDingTalkClient(
       (d): d is Json => typeof d === "object" && d !== null && (d as Json).success === false,
     );
     if (failed.length) {
+      // The card now exists: a retry would meet param.cardAlreadyExist and pass for a success, so this
+      // is reported as permanent (typically the robot is not in the group, or the user left).
       throw new PlatformSendError(
         `钉钉投放卡片失败：${failed.map((d) => String(d.errorMsg ?? "未知原因")).join("；")}`,
-        true,
+        false,
         {
           code: "deliverFailed",
         },

@@ -104,7 +104,7 @@ function describe(status: number, headers: Headers, text: string): HttpAnswer {
         : undefined;
   const message = String(body.message ?? body.errmsg ?? "");
   const retryAfterMs = retryAfterHeader(headers);
-  if (status >= 400 || code !== undefined) {
+  if (status >= 400 || code !== undefined || body.success === false) {
     return {
       ok: false,
       failure: { status, code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },

@@ -5,6 +5,7 @@ import {
   type DingTalkClientOptions,
   dingtalkOutTrackId,
   FLOW_CONTROL_RETRY_MS,
+  MAX_MSG_PARAM_BYTES,
 } from "../../../src/platforms/dingtalk/client.ts";
 import { nextMonthStart } from "../../../src/platforms/dingtalk/errors.ts";
 import type { ApiCallInfo, DingTalkEndpoint } from "../../../src/platforms/dingtalk/http.ts";
@@ -141,6 +142,17 @@ describe("DingTalk client: robot messages", () => {
       },
     ]);
     expect(r.messageId).toBe(fake.groupMessages[0]?.processQueryKey);
+  });
+
+  it("a text longer than msgParam's 15,000 bytes is cut and says so", async () => {
+    await client().send(
+      { type: "chat", id: "cidG" },
+      { kind: "text", text: "很长".repeat(5000) },
+      { idempotencyKey: "long" },
+    );
+    const sent = fake.groupMessages[0]!;
+    expect(new TextEncoder().encode(sent.msgParam).length).toBeLessThanOrEqual(MAX_MSG_PARAM_BYTES);
+    expect(sent.param.content).toMatch(/^很长很长.*…（已截断）$/);
   });
 
   it("a private message goes through batchSend; an invalid user is permanent, a flow-controlled one retryable", async () => {
@@ -312,6 +324,15 @@ describe("DingTalk client: cards", () => {
     };
     await c.updateCard(messageId, closed);
     expect(stored.data).toEqual(renderCard(closed).params);
+  });
+
+  it("a card created but not delivered is a permanent failure (a retry would look like success)", async () => {
+    fake.undeliverable.add("cidGone");
+    const e = await failure(
+      client().send({ type: "chat", id: "cidGone" }, { kind: "card", card }, { idempotencyKey: "gone" }),
+    );
+    expect(e).toMatchObject({ retryable: false, details: { code: "deliverFailed" } });
+    expect(e?.message).toContain("机器人不在群内");
   });
 
   it("no template configured: a permanent failure naming the variable", async () => {
