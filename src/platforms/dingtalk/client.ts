@@ -81,7 +81,21 @@ export interface DingTalkClient extends PlatformClient {
   /** Updates only the given template variables (updateCardDataByKey). */
   updateCardData(outTrackId: string, params: CardParamMap): Promise<void>;
   /** Registers our card callback URL under config.cardCallbackRouteKey with config.cardCallbackSecret. */
-  registerCardCallback(callbackUrl: string, options?: { forceUpdate?: boolean }): Promise<void>;
+  registerCardCallback(
+    callbackUrl: string,
+    options?: { forceUpdate?: boolean },
+  ): Promise<CallbackRegistration>;
+}
+
+/**
+ * What DingTalk holds for our route key after registering. Without forceUpdate an existing
+ * registration is kept and returned ("存在则结果返回上次注册信息"), so `current` may differ from what we
+ * asked for: the admin then re-registers with forceUpdate.
+ */
+export interface CallbackRegistration {
+  callbackUrl: string | undefined;
+  /** The registration now in force is ours: same URL and same apiSecret. */
+  current: boolean;
 }
 
 /** outTrackId for an idempotency key: the same key always names the same card. */
@@ -296,12 +310,24 @@ export function createDingTalkClient(
     async registerCardCallback(callbackUrl, opts = {}) {
       if (!config.cardCallbackSecret)
         throw new PlatformSendError("未设置 DINGTALK_CARD_CALLBACK_SECRET，无法注册卡片回调地址", false);
-      await api.call("card.callbacks.register", "注册卡片回调地址", "POST", "/v1.0/card/callbacks/register", {
-        callbackRouteKey: config.cardCallbackRouteKey,
-        callbackUrl,
-        apiSecret: config.cardCallbackSecret,
-        forceUpdate: opts.forceUpdate ?? false,
-      });
+      const body = await api.call(
+        "card.callbacks.register",
+        "注册卡片回调地址",
+        "POST",
+        "/v1.0/card/callbacks/register",
+        {
+          callbackRouteKey: config.cardCallbackRouteKey,
+          callbackUrl,
+          apiSecret: config.cardCallbackSecret,
+          forceUpdate: opts.forceUpdate ?? false,
+        },
+      );
+      const result = (typeof body.result === "object" && body.result !== null ? body.result : {}) as Json;
+      const registered = typeof result.callbackUrl === "string" ? result.callbackUrl : undefined;
+      return {
+        callbackUrl: registered,
+        current: registered === callbackUrl && result.apiSecret === config.cardCallbackSecret,
+      };
     },
   };
 }

@@ -214,6 +214,23 @@ describe("DingTalk client: session webhook replies", () => {
     expect(r.messageId).toMatch(/^session_/);
   });
 
+  it("a session webhook that hangs times out as retryable, without posting again through the OpenAPI", async () => {
+    const url = fake.sessionWebhook(Date.now() + 3_600_000);
+    fake.failNext(1, { type: "hang" }, "/robot/sendBySession");
+    const e = await failure(
+      client({ timeoutMs: 300 }).send(
+        { type: "chat", id: "cidG" },
+        { kind: "text", text: "收到" },
+        {
+          idempotencyKey: "w4",
+          replyHandle: { platform: "dingtalk", url, expiresAt: Date.now() + 3_600_000 },
+        },
+      ),
+    );
+    expect(e).toMatchObject({ retryable: true });
+    expect(fake.groupMessages).toHaveLength(0);
+  });
+
   it("an expired handle, or a webhook that refuses, falls back to the OpenAPI", async () => {
     const c = client();
     const past = {
@@ -345,6 +362,21 @@ describe("DingTalk client: cards", () => {
     );
     expect(e).toMatchObject({ retryable: false });
     expect(e?.message).toContain("DINGTALK_CARD_TEMPLATE_ID");
+  });
+
+  it("registering without force keeps someone else's URL and says so; with force it is replaced", async () => {
+    const c = client();
+    expect(await c.registerCardCallback("https://old.example.gov.cn/cb")).toEqual({
+      callbackUrl: "https://old.example.gov.cn/cb",
+      current: true,
+    });
+    expect(await c.registerCardCallback("https://new.example.gov.cn/cb")).toEqual({
+      callbackUrl: "https://old.example.gov.cn/cb",
+      current: false,
+    });
+    expect(
+      await c.registerCardCallback("https://new.example.gov.cn/cb", { forceUpdate: true }),
+    ).toMatchObject({ current: true });
   });
 
   it("registers the card callback URL with our route key and secret", async () => {
