@@ -100,7 +100,7 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
   const ttl = options.tokenTtlSeconds ?? 7200;
   const tokens = new Set<string>();
   const oldTokens = new Set<string>();
-  const faults: { endpoint: string | undefined; fault: DingTalkFault }[] = [];
+  const faults: { endpoint: string | undefined; fault: DingTalkFault; skip: number }[] = [];
   const hanging = new Set<ServerResponse>();
   const sessions = new Map<string, number>();
   const state = {
@@ -129,6 +129,10 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
   function applyFault(path: string, res: ServerResponse): number | "hang" | undefined {
     const i = faults.findIndex((f) => f.endpoint === undefined || path.startsWith(f.endpoint));
     if (i < 0) return undefined;
+    if (faults[i]!.skip > 0) {
+      faults[i]!.skip--;
+      return undefined;
+    }
     const fault = faults.splice(i, 1)[0]!.fault;
     switch (fault.type) {
       case "throttle":
@@ -392,9 +396,12 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       sessions.set(id, expiresAt);
       return `${base}/robot/sendBySession?session=${id}`;
     },
-    /** The next `count` calls whose path starts with `endpoint` (any path if omitted) get `fault`. */
-    failNext(count: number, fault: DingTalkFault, endpoint?: string) {
-      for (let i = 0; i < count; i++) faults.push({ endpoint, fault });
+    /**
+     * The next `count` calls whose path starts with `endpoint` (any path if omitted) get `fault`,
+     * after `skip` such calls have gone through normally.
+     */
+    failNext(count: number, fault: DingTalkFault, endpoint?: string, skip = 0) {
+      for (let i = 0; i < count; i++) faults.push({ endpoint, fault, skip: i === 0 ? skip : 0 });
     },
     expireTokens() {
       tokens.clear();

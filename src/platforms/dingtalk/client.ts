@@ -51,6 +51,11 @@ export interface BatchSendResult {
   invalidUserIds: string[];
   /** Throttled by DingTalk for now: send again later. */
   flowControlledUserIds: string[];
+  /**
+   * Members not sent to because a call failed (that call's users and every later one): the earlier
+   * calls did go out, so only these may be retried — retrying the whole list would post twice.
+   */
+  unsent?: { userIds: string[]; error: PlatformSendError };
 }
 
 export interface DingTalkSendOptions extends SendOptions {
@@ -76,7 +81,7 @@ export interface DingTalkClient extends PlatformClient {
     message: RobotMessage,
     options?: RobotSendOptions,
   ): Promise<SendResult>;
-  /** One private message to many members, BATCH_MAX per call. */
+  /** One private message to many members, BATCH_MAX per call; a failed call ends the run (see `unsent`). */
   batchSend(userIds: string[], message: RobotMessage): Promise<BatchSendResult>;
   /** Updates only the given template variables (updateCardDataByKey). */
   updateCardData(outTrackId: string, params: CardParamMap): Promise<void>;
@@ -164,18 +169,25 @@ export function createDingTalkClient(
   async function batchSend(userIds: string[], message: RobotMessage): Promise<BatchSendResult> {
     const result: BatchSendResult = { processQueryKeys: [], invalidUserIds: [], flowControlledUserIds: [] };
     for (let i = 0; i < userIds.length; i += BATCH_MAX) {
-      const body = await api.call(
-        "robot.oToMessages.batchSend",
-        "批量发送单聊消息",
-        "POST",
-        "/v1.0/robot/oToMessages/batchSend",
-        {
-          robotCode: config.robotCode,
-          userIds: userIds.slice(i, i + BATCH_MAX),
-          msgKey: message.msgKey,
-          msgParam: msgParam(message),
-        },
-      );
+      let body: Json;
+      try {
+        body = await api.call(
+          "robot.oToMessages.batchSend",
+          "批量发送单聊消息",
+          "POST",
+          "/v1.0/robot/oToMessages/batchSend",
+          {
+            robotCode: config.robotCode,
+            userIds: userIds.slice(i, i + BATCH_MAX),
+            msgKey: message.msgKey,
+            msgParam: msgParam(message),
+          },
+        );
+      } catch (error) {
+        if (!(error instanceof PlatformSendError)) throw error;
+        result.unsent = { userIds: userIds.slice(i), error };
+        return result;
+      }
       if (typeof body.processQueryKey === "string") result.processQueryKeys.push(body.processQueryKey);
       result.invalidUserIds.push(...strings(body.invalidStaffIdList));
       result.flowControlledUserIds.push(...strings(body.flowControlledStaffIdList));
@@ -210,6 +222,7 @@ export function createDingTalkClient(
       return { messageId: body.processQueryKey };
     }
     const r = await batchSend([target.id], message);
+    if (r.unsent) throw r.unsent.error;
     if (r.invalidUserIds.includes(target.id)) {
       throw new PlatformSendError(
         `钉钉发送单聊消息失败：用户 ${target.id} 无效（不在本组织或已离职）`,

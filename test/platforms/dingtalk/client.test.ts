@@ -195,6 +195,18 @@ describe("DingTalk client: robot messages", () => {
   });
 });
 
+describe("DingTalk client: a batch that fails halfway", () => {
+  it("reports who was not sent to, so a retry does not post twice to the first 20", async () => {
+    const users = Array.from({ length: 45 }, (_, i) => `u${i}`);
+    fake.failNext(1, { type: "server_error" }, "/v1.0/robot/oToMessages", 1);
+    const r = await client().batchSend(users, { msgKey: "sampleText", content: "提醒" });
+    expect(r.processQueryKeys).toHaveLength(1);
+    expect(fake.otoMessages.flatMap((m) => m.userIds)).toEqual(users.slice(0, 20));
+    expect(r.unsent?.userIds).toEqual(users.slice(20));
+    expect(r.unsent?.error).toMatchObject({ retryable: true, details: { status: 500 } });
+  });
+});
+
 describe("DingTalk client: session webhook replies", () => {
   it("replies through a valid session webhook without touching the OpenAPI", async () => {
     const url = fake.sessionWebhook(Date.now() + 90 * 60_000);
