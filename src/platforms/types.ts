@@ -111,6 +111,17 @@ export interface Sender {
   altIds?: { kind: IdentityKind; value: string }[];
 }
 
+/**
+ * A short-lived way to answer one inbound message, handed back to the same platform's client when
+ * replying (DingTalk: the message's `sessionWebhook`, valid until `expiresAt`). Opaque elsewhere.
+ */
+export interface ReplyHandle {
+  platform: PlatformName;
+  url: string;
+  /** Epoch milliseconds after which the platform no longer accepts it. */
+  expiresAt: number;
+}
+
 export type InboundEvent =
   | {
       type: "message";
@@ -123,6 +134,8 @@ export type InboundEvent =
       /** With the bot's @-mention removed and whitespace trimmed. */
       text: string;
       mentionsBot: boolean;
+      /** Set when the platform offers a cheaper reply path than its send API (DingTalk). */
+      replyHandle?: ReplyHandle;
     }
   | {
       type: "bot_added";
