@@ -113,7 +113,7 @@ export interface Sender {
 
 /**
  * A short-lived way to answer one inbound message, handed back to the same platform's client when
- * replying (DingTalk: the message's `sessionWebhook`, valid until `expiresAt`). Opaque elsewhere.
+ * replying (a per-conversation reply address, valid until `expiresAt`). Opaque elsewhere.
  */
 export interface ReplyHandle {
   platform: PlatformName;
