@@ -74,6 +74,17 @@ describe("loadConfig", () => {
     }
   });
 
+  it("refuses a Feishu app whose requests could not be checked, unless explicitly allowed for development", () => {
+    expect(problemsOf({ FEISHU_APP_ID: "cli_a", FEISHU_APP_SECRET: "s" })).toEqual([
+      expect.stringMatching(/^FEISHU_ENCRYPT_KEY:/),
+    ]);
+    expect(
+      problemsOf({ FEISHU_APP_ID: "cli_a", FEISHU_APP_SECRET: "s", FEISHU_VERIFICATION_TOKEN: "vt" }),
+    ).toEqual([expect.stringMatching(/^FEISHU_ENCRYPT_KEY:/)]);
+    const dev = loadConfig({ FEISHU_APP_ID: "cli_a", FEISHU_APP_SECRET: "s", FEISHU_ALLOW_UNSIGNED: "true" });
+    expect(dev.platforms.feishu).toMatchObject({ allowUnsigned: true, encryptKey: undefined });
+  });
+
   it("refuses half a Feishu app", () => {
     expect(problemsOf({ FEISHU_APP_ID: "cli_a" })).toEqual([expect.stringMatching(/^FEISHU_APP_SECRET:/)]);
     expect(problemsOf({ FEISHU_APP_SECRET: "s" })).toEqual([expect.stringMatching(/^FEISHU_APP_ID:/)]);

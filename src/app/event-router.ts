@@ -219,6 +219,8 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
 
   return {
     async accept(event) {
+      // Without @ in a group the message is for the people there: nothing to keep.
+      if (event.type === "message" && event.chatType === "group" && !event.mentionsBot) return;
       // Throws when the database cannot take it: the receiver answers 5xx and the platform redelivers.
       const fresh = await acceptInbound(db, entryOf(event, event.type), now());
       if (fresh) deps.stored?.();

@@ -132,6 +132,7 @@ describe.skipIf(!pgUrl)(
         DATABASE_URL: db.url as string,
         FEISHU_APP_ID: fake.appId,
         FEISHU_APP_SECRET: fake.appSecret,
+        FEISHU_ENCRYPT_KEY: "test-encrypt-key",
         FEISHU_DOMAIN: fake.url,
         OUTBOX_LEASE_SECONDS: "10",
         LOG_LEVEL: "silent",

@@ -338,6 +338,7 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
       verificationToken: undefined,
       domain: `http://127.0.0.1:${port}`,
       botName: "支部助手",
+      allowUnsigned: false,
       ...overrides,
     }),
     get calls() {

@@ -30,11 +30,13 @@ const challenge = (port: number, token: string) =>
 
 describe("Node server and the Feishu route", () => {
   it("mounts POST /feishu/events when FEISHU_APP_ID/SECRET are set", async () => {
+    // Unsigned only by the explicit development switch: the plain URL check needs no encryption.
     const server = await start({
       FEISHU_APP_ID: "cli_wiring",
       FEISHU_APP_SECRET: "s",
       FEISHU_VERIFICATION_TOKEN: "vt",
       FEISHU_DOMAIN: "http://127.0.0.1:9",
+      FEISHU_ALLOW_UNSIGNED: "true",
     });
     try {
       const ok = await challenge(server.port, "vt");

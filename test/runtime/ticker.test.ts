@@ -69,6 +69,7 @@ describe("ticker", () => {
       DATA_DIR: dir,
       FEISHU_APP_ID: fake.appId,
       FEISHU_APP_SECRET: fake.appSecret,
+      FEISHU_ENCRYPT_KEY: "test-encrypt-key",
       FEISHU_DOMAIN: fake.url,
     };
     const offline = await openDatabase(loadConfig(env), "test");
@@ -100,6 +101,7 @@ describe("ticker", () => {
       DATA_DIR: dir,
       FEISHU_APP_ID: fake.appId,
       FEISHU_APP_SECRET: fake.appSecret,
+      FEISHU_ENCRYPT_KEY: "test-encrypt-key",
       FEISHU_DOMAIN: fake.url,
       SCHEDULER_ENABLED: "false",
     };

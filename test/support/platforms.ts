@@ -26,6 +26,7 @@ export function withClient(client: PlatformClient): PlatformSet {
       verificationToken: undefined,
       domain: "http://127.0.0.1:9",
       botName: "支部助手",
+      allowUnsigned: false,
     },
     client,
   );

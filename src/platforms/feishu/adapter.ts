@@ -32,6 +32,8 @@ export function createFeishuAdapter(
     client,
     receiver: { routes },
     describe: () =>
-      `飞书：已配置（应用 ${config.appId}，${config.encryptKey ? "已启用加密与签名校验" : "未设置 FEISHU_ENCRYPT_KEY，不校验签名"}）`,
+      config.encryptKey
+        ? `飞书：已配置（应用 ${config.appId}，已启用加密与签名校验）`
+        : `飞书：已配置（应用 ${config.appId}）——警告：FEISHU_ALLOW_UNSIGNED=true，不校验请求签名，任何人都能伪造事件，只可用于本机开发！`,
   };
 }

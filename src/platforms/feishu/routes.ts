@@ -40,6 +40,7 @@ export function createFeishuRoutes(deps: FeishuRoutesDeps): (app: Hono, sink: In
         },
         encryptKey: deps.config.encryptKey,
         verificationToken: deps.config.verificationToken,
+        allowUnsigned: deps.config.allowUnsigned,
         now: now(),
       });
       if (!verified.ok) {

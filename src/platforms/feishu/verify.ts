@@ -53,9 +53,15 @@ export function verifyFeishuRequest(input: {
   headers: SignatureHeaders;
   encryptKey: string | undefined;
   verificationToken: string | undefined;
+  /** Development only: without an encrypt key, accept requests no one signed. */
+  allowUnsigned?: boolean;
   now: Date;
 }): VerifyResult {
   const { rawBody, headers, encryptKey, verificationToken, now } = input;
+  // Fail closed: nothing to check a request against is no reason to believe it.
+  if (!encryptKey && !input.allowUnsigned) {
+    return { ok: false, status: 401, reason: "未设置 FEISHU_ENCRYPT_KEY，无法校验签名，拒绝请求" };
+  }
   let outer: unknown;
   try {
     outer = JSON.parse(rawBody);

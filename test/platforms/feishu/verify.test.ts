@@ -10,7 +10,7 @@ const event = loadFeishuFixture("im.message.receive_v1");
 
 const verify = (
   req: { body: string; headers: Record<string, string> },
-  keys: { encryptKey: string | undefined; verificationToken: string | undefined } = {
+  keys: { encryptKey: string | undefined; verificationToken: string | undefined; allowUnsigned?: boolean } = {
     encryptKey,
     verificationToken,
   },
@@ -103,11 +103,22 @@ describe("Feishu request verification", () => {
     ).toMatchObject({ ok: false, status: 401 });
   });
 
-  it("without an encrypt key: plain bodies pass on the token alone, encrypted ones are a configuration error", () => {
+  it("without an encrypt key nothing is believed (fail closed) — unless the development switch says so", () => {
     const keys = { encryptKey: undefined, verificationToken };
-    expect(verify(buildFeishuRequest(event, { verificationToken }), keys).ok).toBe(true);
+    expect(verify(buildFeishuRequest(event, { verificationToken }), keys)).toMatchObject({
+      ok: false,
+      status: 401,
+    });
+    expect(
+      verify(buildFeishuRequest(event, {}), { encryptKey: undefined, verificationToken: undefined }),
+    ).toMatchObject({
+      ok: false,
+      status: 401,
+    });
+    const dev = { ...keys, allowUnsigned: true };
+    expect(verify(buildFeishuRequest(event, { verificationToken }), dev).ok).toBe(true);
     const encrypted = buildFeishuRequest(event, { encryptKey, verificationToken, timestamp: nowSeconds });
-    expect(verify(encrypted, keys)).toMatchObject({ ok: false, status: 400 });
+    expect(verify(encrypted, dev)).toMatchObject({ ok: false, status: 400 });
   });
 
   it("a body encrypted with another key is refused", () => {
