@@ -268,10 +268,16 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
       }
       deps.stored?.();
       deps.background.run(async () => {
-        const response = await work;
-        if (response.card) await adapterOf(event.platform).client.updateCard(event.messageId, response.card);
-        await completeInbound(db, event, undefined, now());
-        dispatch();
+        try {
+          const response = await work;
+          if (response.card)
+            await adapterOf(event.platform).client.updateCard(event.messageId, response.card);
+          await completeInbound(db, event, undefined, now());
+          dispatch();
+        } catch (error) {
+          // Still pending in the inbox: the retry finishes it, or tells the member it could not.
+          logger.warn("卡片操作在应答后失败，将由收件箱重试", { eventId: event.eventId, error });
+        }
       });
       return { toast: { type: "info", text: "已收到，正在处理…" } };
     },

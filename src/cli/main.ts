@@ -6,6 +6,7 @@ import { DataDirBusyError } from "../db/data-dir-lock.ts";
 import { openDatabase } from "../db/open.ts";
 import { CALENDAR_USAGE, runCalendar } from "./calendar.ts";
 import { EXPORT_USAGE, runExport } from "./export.ts";
+import { INBOX_USAGE, runInbox } from "./inbox.ts";
 import { OUTBOX_USAGE, runOutbox } from "./outbox.ts";
 import { runStudy, STUDY_USAGE } from "./study.ts";
 
@@ -15,6 +16,7 @@ const USAGE = `用法：npx zhibu <命令>
   import <名册.yaml>     导入或更新组织名册（支部、党小组、党员、联系点）；
                          同一文件重复导入不会改变任何数据
 ${OUTBOX_USAGE}
+${INBOX_USAGE}
 ${CALENDAR_USAGE}
 ${STUDY_USAGE}
 ${EXPORT_USAGE}
@@ -85,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runImport(rest);
       case "outbox":
         return await withDatabase("zhibu outbox", (io) => runOutbox(rest, io));
+      case "inbox":
+        return await withDatabase("zhibu inbox", (io) => runInbox(rest, io));
       case "calendar":
         return await withDatabase("zhibu calendar", (io) => runCalendar(rest, io));
       case "study":

@@ -5,6 +5,8 @@
  */
 import { eq } from "drizzle-orm";
 import { type Bot, createBot } from "../../src/app/bot.ts";
+import type { FeatureModule } from "../../src/app/feature.ts";
+import { FEATURES } from "../../src/app/features.ts";
 import type { Scheduler, TickReport } from "../../src/app/scheduler.ts";
 import { createConfiguredScheduler } from "../../src/app/scheduler-setup.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
@@ -42,6 +44,10 @@ export interface MemoryBot {
   /** What a branch's chat (branch code) or a member (member code: privately and in their chat with the bot) received. */
   inbox(who: { chat: string } | { member: string }): Promise<MemoryMessage[]>;
   memberIdOf(code: string): Promise<string>;
+  /** The id the platform knows a roster member by. */
+  platformId(code: string): Promise<string>;
+  /** A branch's group chat id. */
+  chatOf(branchCode: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -61,10 +67,18 @@ export function cardText(card: CardView): string {
 export const textOf = (m: MemoryMessage | undefined): string =>
   !m ? "" : m.message.kind === "text" ? m.message.text : cardText(m.message.card);
 
+export interface MemoryBotOptions {
+  env?: Record<string, string>;
+  /** Extra features, after the bot's own (tests that need a handler of their own). */
+  features?: FeatureModule[];
+  cardActionBudgetMs?: number;
+}
+
 export async function startMemoryBot(
   target: DatabaseTarget,
-  env: Record<string, string> = {},
+  options: MemoryBotOptions = {},
 ): Promise<MemoryBot> {
+  const env = options.env ?? {};
   const db = await target.create();
   await importExampleRoster(db.db);
   const config = loadConfig({ OUTBOX_TARGET_INTERVAL_MS: "1000", ...env });
@@ -83,6 +97,8 @@ export async function startMemoryBot(
     background,
     now: () => clock.now,
     dispatch: () => dispatcher?.kick(),
+    features: [...FEATURES, ...(options.features ?? [])],
+    ...(options.cardActionBudgetMs !== undefined ? { cardActionBudgetMs: options.cardActionBudgetMs } : {}),
   });
   await platform.receiver.start?.(bot.sink);
   const scheduler = createConfiguredScheduler({
@@ -175,6 +191,8 @@ export async function startMemoryBot(
       if (!m) throw new Error(`no member ${code}`);
       return m.id;
     },
+    platformId: identity,
+    chatOf,
     async close() {
       await settle().catch(() => {});
       await db.close();
