@@ -101,6 +101,7 @@ export function createBot(deps: BotDeps): Bot {
     db,
     router,
     logger,
+    leaseMs: config.scheduler.leaseMs,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.dispatch ? { dispatch: deps.dispatch } : {}),
   });

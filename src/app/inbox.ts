@@ -8,11 +8,12 @@ import {
   claimInbound,
   completeInbound,
   failInbound,
+  nextInboundAt,
   retryInbound,
 } from "../db/queries/inbox.ts";
 import { enqueue } from "../db/queries/outbox.ts";
 import type { Database } from "../db/types.ts";
-import { backoffDelayMs } from "../domain/backoff.ts";
+import { backoffDelayMs, inboxBackoff } from "../domain/backoff.ts";
 import { createKicker } from "../lib/kicker.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { EventRouter, StoredEvent } from "./event-router.ts";
@@ -21,6 +22,8 @@ export interface InboxReport {
   processed: number;
   retried: number;
   parked: number;
+  /** Claimed but not settled (the database went away mid-way): back after the lease. */
+  lost: number;
 }
 
 export interface InboxProcessor {
@@ -104,31 +107,44 @@ export function createInboxProcessor(deps: {
     } catch (error) {
       if (error instanceof LostLease) return;
       const text = error instanceof Error ? error.message : String(error);
-      if (entry.attempts >= maxAttempts) {
-        await failInbound(db, entry, text, now());
-        await tell(entry, event).catch(() => {});
-        report.parked++;
-        logger.error("入站事件多次处理失败，已搁置", {
+      try {
+        await settleFailure(entry, event, text, report);
+      } catch (settling) {
+        // The database is away: the entry stays claimed and comes back when its lease runs out.
+        report.lost++;
+        logger.warn("入站事件处理失败且无法记录，租约到期后重试", {
           eventId: entry.eventId,
-          type: entry.eventType,
-          error: text,
+          error: settling,
         });
-        deps.dispatch?.();
-        return;
       }
-      const delay = backoffDelayMs(entry.attempts, Math.random);
-      await retryInbound(db, entry, { error: text, nextAttemptAt: new Date(now().getTime() + delay) });
-      report.retried++;
-      logger.warn("入站事件处理失败，稍后重试", {
-        eventId: entry.eventId,
-        attempt: entry.attempts,
-        error: text,
-      });
     }
   }
 
+  async function settleFailure(entry: ClaimedEntry, event: StoredEvent, text: string, report: InboxReport) {
+    if (entry.attempts >= maxAttempts) {
+      await failInbound(db, entry, text, now());
+      await tell(entry, event).catch(() => {});
+      report.parked++;
+      logger.error("入站事件多次处理失败，已搁置", {
+        eventId: entry.eventId,
+        type: entry.eventType,
+        error: text,
+      });
+      deps.dispatch?.();
+      return;
+    }
+    const delay = backoffDelayMs(entry.attempts, Math.random, inboxBackoff);
+    await retryInbound(db, entry, { error: text, nextAttemptAt: new Date(now().getTime() + delay) });
+    report.retried++;
+    logger.warn("入站事件处理失败，稍后重试", {
+      eventId: entry.eventId,
+      attempt: entry.attempts,
+      error: text,
+    });
+  }
+
   async function drain(options: { budgetMs?: number } = {}): Promise<InboxReport> {
-    const report: InboxReport = { processed: 0, retried: 0, parked: 0 };
+    const report: InboxReport = { processed: 0, retried: 0, parked: 0, lost: 0 };
     const deadline = Date.now() + (options.budgetMs ?? 30_000);
     while (Date.now() < deadline) {
       const claimed = await claimInbound(db, {
@@ -144,8 +160,21 @@ export function createInboxProcessor(deps: {
     return report;
   }
 
+  // Retries due within the minute are not left to the next tick: a wake-up is set for the first of them.
+  let wake: ReturnType<typeof setTimeout> | undefined;
   const kicker = createKicker(
-    () => drain(),
+    async () => {
+      const report = await drain();
+      if (report.retried > 0 || report.lost > 0) {
+        const next = await nextInboundAt(db);
+        const wait = next ? next.getTime() - now().getTime() : undefined;
+        if (wait !== undefined && wait < 60_000) {
+          clearTimeout(wake);
+          wake = setTimeout(() => kicker.kick(), Math.max(50, wait));
+          wake.unref?.();
+        }
+      }
+    },
     (error) => logger.error("处理入站事件出错", { error }),
   );
   return { kick: kicker.kick, drain, idle: kicker.idle };

@@ -9,6 +9,12 @@ export interface BackoffPolicy {
 export const defaultBackoff: BackoffPolicy = { baseMs: 30_000, maxMs: 60 * 60_000, factor: 2 };
 
 /**
+ * For inbound events someone is waiting on: a database failover is usually over in seconds, so the first
+ * retries come quickly (1–2 s, 3–6 s, 9–18 s …) and the eighth about half an hour after the first.
+ */
+export const inboxBackoff: BackoffPolicy = { baseMs: 2_000, maxMs: 30 * 60_000, factor: 3 };
+
+/**
  * Delay before retry number `attempt` (1 = the first retry). "Equal jitter": half the exponential
  * delay is kept, the other half is random, so a retry never comes back immediately yet rows that failed
  * together spread out. `random` returns [0, 1) and is passed in to keep this pure and testable.

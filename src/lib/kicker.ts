@@ -1,6 +1,7 @@
 /**
  * Runs a job soon, in the background, one run at a time: kicks that arrive while it runs make exactly
  * one more run afterwards, so nothing kicked is missed and a burst of kicks is not a burst of runs.
+ * A run that fails (the database went away) is tried again a few times before it is left to the next tick.
  */
 export interface Kicker {
   kick(): void;
@@ -8,10 +9,18 @@ export interface Kicker {
   idle(): Promise<void>;
 }
 
-export function createKicker(run: () => Promise<unknown>, onError: (error: unknown) => void): Kicker {
+export function createKicker(
+  run: () => Promise<unknown>,
+  onError: (error: unknown) => void,
+  options: { retryMs?: number; maxRetries?: number } = {},
+): Kicker {
+  const retryMs = options.retryMs ?? 3000;
+  const maxRetries = options.maxRetries ?? 3;
   let running: Promise<void> | undefined;
   let again = false;
-  return {
+  let failures = 0;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const kicker: Kicker = {
     kick() {
       if (running) {
         again = true;
@@ -20,7 +29,17 @@ export function createKicker(run: () => Promise<unknown>, onError: (error: unkno
       running = (async () => {
         do {
           again = false;
-          await run().catch(onError);
+          try {
+            await run();
+            failures = 0;
+          } catch (error) {
+            onError(error);
+            if (++failures <= maxRetries) {
+              clearTimeout(retry);
+              retry = setTimeout(() => kicker.kick(), retryMs * failures);
+              retry.unref?.();
+            }
+          }
         } while (again);
       })().finally(() => {
         running = undefined;
@@ -30,4 +49,5 @@ export function createKicker(run: () => Promise<unknown>, onError: (error: unkno
       while (running) await running;
     },
   };
+  return kicker;
 }

@@ -188,10 +188,14 @@ export async function countInbound(db: Executor): Promise<Record<"pending" | "do
   return out;
 }
 
-/** The earliest moment a pending event falls due, for a processor deciding how long to wait. */
+/** The earliest moment a pending event can be claimed (due, and its lease if any run out). */
 export async function nextInboundAt(db: Executor): Promise<Date | undefined> {
   const [row] = await db
-    .select({ at: sql<string | null>`min(${inboundEvents.nextAttemptAt})` })
+    .select({
+      at: sql<
+        string | null
+      >`min(greatest(${inboundEvents.nextAttemptAt}, coalesce(${inboundEvents.lockedUntil}, ${inboundEvents.nextAttemptAt})))`,
+    })
     .from(inboundEvents)
     .where(eq(inboundEvents.state, "pending"));
   return row?.at ? new Date(row.at) : undefined;
