@@ -18,7 +18,9 @@ try {
       process.exit(130);
     }
     stopping = true;
-    logger.info(`收到 ${signal}，正在停止：不再接收新请求，等待进行中的工作（最多 ${SHUTDOWN_LIMIT_MS / 1000} 秒）…`);
+    logger.info(
+      `收到 ${signal}，正在停止：不再接收新请求，等待进行中的工作（最多 ${SHUTDOWN_LIMIT_MS / 1000} 秒）…`,
+    );
     const limit = setTimeout(() => {
       logger.warn("等待超时，退出；未完成的事件与消息在下次启动时继续处理");
       process.exit(1);
