@@ -1,7 +1,6 @@
-import { and, eq, or } from "drizzle-orm";
 import writeXlsxFile, { type SheetData } from "write-excel-file/node";
+import { findBranchByCodeOrName, listAllActiveBranches } from "../db/queries/branch-chats.ts";
 import { loadLedger } from "../db/queries/ledger.ts";
-import { branches } from "../db/schema.ts";
 import type { Database } from "../db/types.ts";
 import { buildLedgerRows, type Cell } from "../domain/ledger.ts";
 import { isValidDate } from "../domain/roster.ts";
@@ -45,13 +44,10 @@ export async function exportMeetingLedger(
   if (!isValidDate(req.to)) throw new ExportError(`--to：日期 “${req.to}” 无效，应为 YYYY-MM-DD`);
   if (req.to < req.from) throw new ExportError(`--to ${req.to} 早于 --from ${req.from}`);
 
-  let scope = await db.select().from(branches).where(eq(branches.active, true));
+  let scope = await listAllActiveBranches(db);
   if (req.branch) {
     const wanted = req.branch;
-    const [picked] = await db
-      .select()
-      .from(branches)
-      .where(and(or(eq(branches.code, wanted), eq(branches.name, wanted))));
+    const picked = await findBranchByCodeOrName(db, wanted);
     if (!picked) throw new ExportError(`找不到支部 “${wanted}”（可用名册中的编号或全称）`);
     scope =
       picked.kind === "general_branch"

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { findBranchName } from "../../db/queries/branch-chats.ts";
 import { countMeetingAttendance, type MeetingRow } from "../../db/queries/meetings.ts";
 import {
   pendingStudyItems,
@@ -6,7 +6,6 @@ import {
   type StudyBody,
   studyItemsByIds,
 } from "../../db/queries/study.ts";
-import { branches } from "../../db/schema.ts";
 import type { Executor } from "../../db/types.ts";
 import type { AttendanceCounts } from "../../domain/attendance.ts";
 import type { MeetingView } from "../views/meeting-cards.ts";
@@ -23,13 +22,7 @@ export async function loadMeetingView(
   timeZone: string,
 ): Promise<MeetingView> {
   let branchName: string | null = null;
-  if (meeting.branchId) {
-    const [b] = await db
-      .select({ name: branches.name })
-      .from(branches)
-      .where(eq(branches.id, meeting.branchId));
-    branchName = b?.name ?? null;
-  }
+  if (meeting.branchId) branchName = (await findBranchName(db, meeting.branchId)) ?? null;
   let items: MeetingView["studyItems"];
   if (meeting.state === "closed") {
     const records = await recordsOfMeeting(db, meeting.id);

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { listActivePartyGroups } from "../../db/queries/branch-chats.ts";
 import {
   confirmationSubject,
   expectedAttendeeIds,
@@ -7,7 +7,7 @@ import {
   type MeetingRow,
 } from "../../db/queries/meetings.ts";
 import { enqueue } from "../../db/queries/outbox.ts";
-import { branches, partyGroups } from "../../db/schema.ts";
+import { activeBranchIds } from "../../db/queries/recipients.ts";
 import { parseScheduleArgs } from "../../domain/meeting-command.ts";
 import { mayManage } from "../../domain/permissions.ts";
 import type { PlannedMessage } from "../../domain/reminders.ts";
@@ -59,12 +59,7 @@ export async function scheduleMeeting(
   if (everyBranch && !member.isAdmin) return reply("只有机关党委工作人员可以为全部支部统一安排会议。");
 
   // Party groups of the chat's branch, so "党小组会 第一党小组 …" can be read.
-  const groups = chat.branchId
-    ? await db
-        .select()
-        .from(partyGroups)
-        .where(and(eq(partyGroups.branchId, chat.branchId), eq(partyGroups.active, true)))
-    : [];
+  const groups = chat.branchId ? await listActivePartyGroups(db, chat.branchId) : [];
   const parsed = parseScheduleArgs(
     text,
     now,
@@ -82,12 +77,9 @@ export async function scheduleMeeting(
     targets = [null];
   } else if (everyBranch) {
     if (parsed.kind === "party_group") return reply("党小组会请在各支部群内分别安排。");
-    const all = await db
-      .select({ id: branches.id })
-      .from(branches)
-      .where(and(eq(branches.orgId, member.orgId), eq(branches.active, true), eq(branches.kind, "branch")));
+    const all = await activeBranchIds(db, member.orgId);
     if (all.length === 0) return reply("没有可安排会议的支部。");
-    targets = all.map((b) => b.id);
+    targets = all;
   } else {
     if (!chat.branchId) return reply("本群还没有绑定支部，无法安排会议。请先发送“绑定 <支部名>”。");
     if (!mayManage(member, chat.branchId))

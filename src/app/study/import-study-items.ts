@@ -1,6 +1,5 @@
 import { CsvError, parse } from "csv-parse/sync";
-import { eq } from "drizzle-orm";
-import { organisations } from "../../db/schema.ts";
+import { findOrganisationsByCode, listOrganisations } from "../../db/queries/organisations.ts";
 import type { Database } from "../../db/types.ts";
 import { readStudyCsvHeader, readStudyCsvRow, type StudyItemInput } from "../../domain/study.ts";
 import { localDate } from "../../domain/time.ts";
@@ -81,9 +80,7 @@ export async function importStudyItems(
   input: { text: string; org?: string; now: Date; timeZone: string; actorLabel: string },
 ): Promise<StudyImportResult> {
   const { db } = deps;
-  const orgs = input.org
-    ? await db.select().from(organisations).where(eq(organisations.code, input.org))
-    : await db.select().from(organisations);
+  const orgs = input.org ? await findOrganisationsByCode(db, input.org) : await listOrganisations(db);
   if (orgs.length === 0) {
     throw new StudyImportError([
       input.org

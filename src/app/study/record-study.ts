@@ -1,14 +1,15 @@
-import { and, eq } from "drizzle-orm";
 import { recordAudit } from "../../db/queries/audit.ts";
 import { findMeeting, listInvitees, type MeetingRow } from "../../db/queries/meetings.ts";
+import { activeBranchMemberNames } from "../../db/queries/member-directory.ts";
 import {
+  insertFirstAgendaRecords,
+  insertFollowUpMeasures,
   pendingStudyItems,
   recordsOfMeeting,
   STUDY_RECORD_REQUEST_KIND,
   studyItemsByIds,
   studyRecordSubject,
 } from "../../db/queries/study.ts";
-import { firstAgendaRecords, followUpMeasures, members } from "../../db/schema.ts";
 import { parseMeasures } from "../../domain/measures.ts";
 import { mayManage } from "../../domain/permissions.ts";
 import { studyBodyOf } from "../../domain/study.ts";
@@ -78,10 +79,7 @@ export async function submitStudyRecord(
 
   const invitees = await listInvitees(deps.db, meeting.id);
   const people = meeting.branchId
-    ? await deps.db
-        .select({ id: members.id, name: members.name })
-        .from(members)
-        .where(and(eq(members.branchId, meeting.branchId), eq(members.active, true)))
+    ? await activeBranchMemberNames(deps.db, meeting.branchId)
     : invitees.map((i) => ({ id: i.memberId, name: i.name }));
   const byName = (name: string) =>
     [...people, ...invitees.map((i) => ({ id: i.memberId, name: i.name }))].find((p) => p.name === name);
@@ -96,26 +94,24 @@ export async function submitStudyRecord(
   const written = await deps.db.transaction(async (tx) => {
     const fresh = picked.filter((id) => !already.has(id));
     if (fresh.length === 0) return 0;
-    const records = await tx
-      .insert(firstAgendaRecords)
-      .values(
-        fresh.map((studyItemId) => ({
-          meetingId: meeting.id,
-          studyItemId,
-          ledBy: leader.id,
-          form: studyForm,
-          notes,
-          recordedBy: member.id,
-          createdAt: now,
-          updatedAt: now,
-        })),
-      )
-      .onConflictDoNothing()
-      .returning();
+    const records = await insertFirstAgendaRecords(
+      tx,
+      fresh.map((studyItemId) => ({
+        meetingId: meeting.id,
+        studyItemId,
+        ledBy: leader.id,
+        form: studyForm,
+        notes,
+        recordedBy: member.id,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
     // Measures belong to the meeting's study as a whole; they hang off its first record.
     const first = records[0];
     if (first && measures.length > 0) {
-      await tx.insert(followUpMeasures).values(
+      await insertFollowUpMeasures(
+        tx,
         measures.map((m, i) => {
           const owner = m.owner ? byName(m.owner) : undefined;
           return {

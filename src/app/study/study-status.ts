@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { listActivePartyBranches } from "../../db/queries/branch-chats.ts";
 import {
   branchStudies,
   closedMeetingsWithoutRecord,
@@ -6,7 +6,6 @@ import {
   pendingStudyItems,
   recentStudies,
 } from "../../db/queries/study.ts";
-import { branches } from "../../db/schema.ts";
 import type { Database } from "../../db/types.ts";
 import { delayDays, isOverdue, pendingItems, summarizeTimeliness } from "../../domain/study.ts";
 import { localDate } from "../../domain/time.ts";
@@ -52,11 +51,7 @@ export interface BranchStudyOverview {
 export async function studyOverview(db: Database, orgId: string, now: Date, settings: StudySettings) {
   const today = localDate(now, settings.timeZone);
   const items = await listStudyItems(db, orgId, settings.timeZone);
-  const active = await db
-    .select()
-    .from(branches)
-    .where(and(eq(branches.orgId, orgId), eq(branches.active, true), eq(branches.kind, "branch")))
-    .orderBy(branches.code);
+  const active = await listActivePartyBranches(db, orgId);
   const studies = await branchStudies(db, orgId);
   const timeliness = summarizeTimeliness(
     items,

@@ -1,10 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, or } from "drizzle-orm";
 import type { PlatformName } from "../../platforms/types.ts";
-import { branchChats, branches } from "../schema.ts";
+import { branchChats, branches, partyGroups } from "../schema.ts";
 import type { Executor } from "../types.ts";
 import { type AuditEntry, recordAudit } from "./audit.ts";
 
 export type BranchRow = typeof branches.$inferSelect;
+export type PartyGroupRow = typeof partyGroups.$inferSelect;
 
 /** The branch whose group chat this is, if the chat is bound. */
 export async function findBranchByChat(
@@ -39,6 +40,43 @@ export async function listActiveBranches(db: Executor, orgId: string): Promise<B
     .from(branches)
     .where(and(eq(branches.orgId, orgId), eq(branches.active, true)))
     .orderBy(branches.code);
+}
+
+/** The organisation's active 党支部 (kind `branch`: not 党总支 nor the 机关党委), by code. */
+export async function listActivePartyBranches(db: Executor, orgId: string): Promise<BranchRow[]> {
+  return db
+    .select()
+    .from(branches)
+    .where(and(eq(branches.orgId, orgId), eq(branches.active, true), eq(branches.kind, "branch")))
+    .orderBy(branches.code);
+}
+
+/** Every active branch of every organisation, of any kind, in no particular order. */
+export async function listAllActiveBranches(db: Executor): Promise<BranchRow[]> {
+  return db.select().from(branches).where(eq(branches.active, true));
+}
+
+/** A branch by its roster code or its full name, active or not; the first match if several. */
+export async function findBranchByCodeOrName(db: Executor, wanted: string): Promise<BranchRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(branches)
+    .where(or(eq(branches.code, wanted), eq(branches.name, wanted)));
+  return row;
+}
+
+/** The branch's name, if the branch exists. */
+export async function findBranchName(db: Executor, branchId: string): Promise<string | undefined> {
+  const [row] = await db.select({ name: branches.name }).from(branches).where(eq(branches.id, branchId));
+  return row?.name;
+}
+
+/** The branch's active Party groups (党小组). */
+export async function listActivePartyGroups(db: Executor, branchId: string): Promise<PartyGroupRow[]> {
+  return db
+    .select()
+    .from(partyGroups)
+    .where(and(eq(partyGroups.branchId, branchId), eq(partyGroups.active, true)));
 }
 
 /**

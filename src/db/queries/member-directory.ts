@@ -23,3 +23,14 @@ export async function membersByIds(db: Executor, ids: string[]) {
   if (ids.length === 0) return [];
   return db.select().from(members).where(inArray(members.id, ids)).orderBy(asc(members.code));
 }
+
+/** The branch's active members, id and name, in no particular order. */
+export async function activeBranchMemberNames(
+  db: Executor,
+  branchId: string,
+): Promise<{ id: string; name: string }[]> {
+  return db
+    .select({ id: members.id, name: members.name })
+    .from(members)
+    .where(and(eq(members.branchId, branchId), eq(members.active, true)));
+}

@@ -1,10 +1,13 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { dateTimeFormat } from "../../domain/date-format.ts";
 import { pendingItems, type StudyBody, type StudyItemRef, type StudyScope } from "../../domain/study.ts";
-import { firstAgendaRecords, meetings, outbox, studyItems } from "../schema.ts";
+import { firstAgendaRecords, followUpMeasures, meetings, outbox, studyItems } from "../schema.ts";
 import type { Executor } from "../types.ts";
 
 export type StudyItemRow = typeof studyItems.$inferSelect;
+export type FirstAgendaRecordRow = typeof firstAgendaRecords.$inferSelect;
+export type NewFirstAgendaRecord = typeof firstAgendaRecords.$inferInsert;
+export type NewFollowUpMeasure = typeof followUpMeasures.$inferInsert;
 
 function toRef(row: StudyItemRow, timeZone: string): StudyItemRef {
   const addedOn = dateTimeFormat("en-CA", {
@@ -147,6 +150,31 @@ export async function branchStudies(db: Executor, orgId: string) {
 
 export async function recordsOfMeeting(db: Executor, meetingId: string) {
   return db.select().from(firstAgendaRecords).where(eq(firstAgendaRecords.meetingId, meetingId));
+}
+
+/**
+ * Writes first-agenda records; a meeting and item already recorded is skipped. Returns the rows written.
+ * Run it in the transaction of the submission, with its follow-up measures and audit entry.
+ */
+export async function insertFirstAgendaRecords(
+  db: Executor,
+  records: readonly NewFirstAgendaRecord[],
+): Promise<FirstAgendaRecordRow[]> {
+  if (records.length === 0) return [];
+  return db
+    .insert(firstAgendaRecords)
+    .values([...records])
+    .onConflictDoNothing()
+    .returning();
+}
+
+/** Writes follow-up measures (贯彻落实措施); run it in the transaction that wrote their record. */
+export async function insertFollowUpMeasures(
+  db: Executor,
+  measures: readonly NewFollowUpMeasure[],
+): Promise<void> {
+  if (measures.length === 0) return;
+  await db.insert(followUpMeasures).values([...measures]);
 }
 
 export async function studyItemsByIds(db: Executor, ids: string[]): Promise<StudyItemRow[]> {
