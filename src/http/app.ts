@@ -4,6 +4,7 @@ import type { DatabaseHandle } from "../db/types.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { InboundSink, PlatformSet } from "../platforms/adapter.ts";
 import { PLATFORMS } from "../platforms/index.ts";
+import { limitBodies } from "./body-limit.ts";
 
 export interface AppDeps {
   config: Config;
@@ -20,6 +21,8 @@ export type RouteModule = (app: Hono) => void;
 export function createApp(deps: AppDeps, modules: RouteModule[] = []): Hono {
   const app = new Hono();
   const platforms = deps.platforms ?? new Map();
+  // Before any route: every body (webhooks, admin routes) is capped before anything reads it.
+  app.use("*", limitBodies(deps.config.maxBodyBytes, deps.logger));
 
   app.get("/", (c) => c.text("支部助手（zhibu）正在运行。健康检查：/healthz\n"));
 
