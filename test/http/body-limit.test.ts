@@ -23,6 +23,7 @@ const feishu: FeishuConfig = {
   verificationToken: "vt",
   domain: "http://127.0.0.1:9",
   botName: "支部助手",
+  allowUnsigned: false,
 };
 
 /** Nothing here reaches the database; /healthz is not asked. */
@@ -34,7 +35,7 @@ const noDatabase = {
 
 const sinkCalls: unknown[] = [];
 const sink: InboundSink = {
-  handleEvent: async (event) => {
+  accept: async (event) => {
     sinkCalls.push(event);
   },
   handleCardAction: async (event) => {
