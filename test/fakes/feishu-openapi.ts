@@ -7,6 +7,7 @@
  *  - POST /open-apis/im/v1/messages?receive_id_type=…: checks the bearer token, records the message,
  *    and honours `uuid` like Feishu does (a repeated uuid returns the first message instead of posting).
  *  - PATCH /open-apis/im/v1/messages/:message_id: checks the token, records the new content.
+ *  - Cards over Feishu's 30 KB are refused (code 230025), on sending and patching alike.
  *  - Faults for the next N message calls: 429 with x-ogw-ratelimit-reset, an expired tenant token
  *    (which really invalidates the tokens issued so far), a 5xx, any Feishu error code, or a hang (the
  *    request is read and never answered), optionally only for calls to one chat or person.
@@ -98,6 +99,13 @@ export interface FakeFeishuOptions {
   /** Token lifetime the fake reports, in seconds (Feishu: 7200). */
   tokenTtlSeconds?: number;
 }
+
+/** Feishu refuses a card whose JSON passes 30 KB. */
+const CARD_LIMIT_BYTES = 30 * 1024;
+const tooLarge = (msgType: unknown, content: string) =>
+  msgType === "interactive" && Buffer.byteLength(content, "utf8") > CARD_LIMIT_BYTES
+    ? { code: 230025, msg: "The message content exceeds the size limit." }
+    : undefined;
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const text = JSON.stringify(body);
@@ -246,6 +254,8 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
         ) {
           return json(res, 400, { code: 99992402, msg: "field validation failed" });
         }
+        const oversize = tooLarge(msg_type, content);
+        if (oversize) return json(res, 400, oversize);
         if (typeof uuid === "string" && uuid.length > 50) {
           return json(res, 400, { code: 99992402, msg: "field validation failed: uuid too long" });
         }
@@ -293,6 +303,8 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
         if (!known.has(messageId)) {
           return json(res, 400, { code: 230001, msg: "invalid message_id" });
         }
+        const oversize = tooLarge(known.get(messageId)?.msgType, b.content);
+        if (oversize) return json(res, 400, oversize);
         state.patches.push({ messageId, content: b.content, parsed: tryParse(b.content), headers, at });
         return json(res, 200, { code: 0, msg: "success", data: {} });
       }
