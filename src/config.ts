@@ -160,6 +160,11 @@ const envShape = {
     "应为 1–90 之间的整数（天）",
   ),
   ADMIN_CONTACT: optionalText,
+  MAX_BODY_BYTES: number(
+    1_048_576,
+    (n) => Number.isInteger(n) && n >= 1024 && n <= 67_108_864,
+    "应为 1024–67108864 之间的整数（字节；默认 1048576，即 1 MB）",
+  ),
 };
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -207,6 +212,8 @@ export interface Config {
   };
   /** Who users should ask when they are not in the roster (shown in replies). */
   adminContact: string;
+  /** Largest request body the HTTP app reads; larger ones are refused with 413 before being read. */
+  maxBodyBytes: number;
   /** Each configured platform's own settings, read by its definition (src/platforms/<name>/config.ts). */
   platforms: Partial<Record<PlatformName, unknown>>;
 }
@@ -252,6 +259,7 @@ export function loadConfig(env: EnvRecord): Config {
     meetings: { signInLeadMinutes: e.SIGN_IN_LEAD_MINUTES, defaultMinutes: e.MEETING_DEFAULT_MINUTES },
     study: { overdueDays: e.STUDY_OVERDUE_DAYS },
     adminContact: e.ADMIN_CONTACT ?? "机关党委办公室",
+    maxBodyBytes: e.MAX_BODY_BYTES,
     platforms,
   };
 }

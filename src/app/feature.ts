@@ -5,7 +5,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Database } from "../db/types.ts";
-import type { CommandSyntax } from "../domain/commands.ts";
+import { type CommandSyntax, withTextCap } from "../domain/commands.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { PlatformSet } from "../platforms/adapter.ts";
 import type { CardActionHandler } from "./card-actions.ts";
@@ -32,9 +32,12 @@ export interface CommandDef<A = unknown> extends CommandSyntax<A> {
   handle(ctx: CommandContext, args: A): Promise<void>;
 }
 
-/** Keeps a command's argument type between its parser and its handler inside a list of commands. */
+/**
+ * Keeps a command's argument type between its parser and its handler inside a list of commands, and
+ * refuses a command text over TEXT_LIMITS.commandText before it is parsed.
+ */
 export function defineCommand<A>(def: CommandDef<A>): CommandDef<unknown> {
-  return def as CommandDef<unknown>;
+  return withTextCap<A, CommandDef<A>>(def) as CommandDef<unknown>;
 }
 
 export type EventHandlers = { [E in keyof BotEvents]?: (payload: BotEvents[E]) => Promise<void> };

@@ -1,4 +1,5 @@
 /** Who may sign in or ask for leave, and what a click records. Pure: the meeting, the member and now come in. */
+import { TEXT_LIMITS, tooLong } from "./limits.ts";
 
 export type AttendanceStatus = "present" | "leave" | "absent";
 export type MeetingState = "scheduled" | "open" | "closed" | "cancelled";
@@ -57,6 +58,8 @@ export function decideLeave(
   if (!isInvitee) return { kind: "refused", message: "您不在本次会议的应到人员名单中，无需请假。" };
   const why = reason.trim();
   if (!why) return { kind: "refused", message: "请填写请假事由。" };
+  const tooLongReason = tooLong(TEXT_LIMITS.leaveReason, why);
+  if (tooLongReason) return { kind: "refused", message: tooLongReason };
   if (existing?.status === "present") return { kind: "refused", message: "您已签到，无需请假。" };
   if (existing?.status === "leave" && existing.reason === why)
     return { kind: "unchanged", message: "已收到您的请假。" };
@@ -79,6 +82,8 @@ export function decideCorrection(
   if (!actorMayManage) return { kind: "refused", message: "只有支部书记、委员或机关党委可以更正考勤。" };
   if (!isInvitee) return { kind: "refused", message: "该同志不在本次会议的应到人员名单中。" };
   if (status === "leave" && !reason?.trim()) return { kind: "refused", message: "登记请假需要填写事由。" };
+  const tooLongReason = tooLong(TEXT_LIMITS.correctionReason, reason?.trim());
+  if (tooLongReason) return { kind: "refused", message: tooLongReason };
   return { kind: "record", status, late: false, reason: reason?.trim() || null, message: "考勤已更正。" };
 }
 

@@ -1,3 +1,5 @@
+import { TEXT_LIMITS, tooLong } from "./limits.ts";
+
 /**
  * Chat text → which command, and its arguments. Pure. Each feature declares its commands' syntax
  * (words, usage, summary, parse) next to its handler; this module only matches the words and keeps
@@ -19,6 +21,20 @@ export interface CommandSyntax<A> {
 }
 
 export const ok = <A>(args: A): Parsed<A> => ({ ok: true, args });
+
+/**
+ * The same syntax, refusing a command whose text is over TEXT_LIMITS.commandText before its own parser
+ * sees it. Every feature's command goes through this (defineCommand).
+ */
+export function withTextCap<A, S extends CommandSyntax<A>>(syntax: S): S {
+  return {
+    ...syntax,
+    parse: (rest: string): Parsed<A> => {
+      const problem = tooLong(TEXT_LIMITS.commandText, rest);
+      return problem ? { ok: false, hint: problem } : syntax.parse(rest);
+    },
+  };
+}
 
 /** Full-width forms people type on Chinese keyboards (／帮助, full-width spaces) become ASCII. */
 export function normaliseCommandText(text: string): string {
@@ -79,9 +95,9 @@ export const BIND_SYNTAX: CommandSyntax<{ branchName: string }> = {
   summary: "把本群设为某个党支部的工作群（支部书记、副书记、委员或机关党委工作人员）",
   parse: (rest) => {
     const name = rest.replace(/^[「『“"']+|[」』”"']+$/g, "").trim();
-    return name
-      ? ok({ branchName: name })
-      : { ok: false, hint: "请在“绑定”后写上支部名称，例如：绑定 办公室党支部" };
+    if (!name) return { ok: false, hint: "请在“绑定”后写上支部名称，例如：绑定 办公室党支部" };
+    const problem = tooLong(TEXT_LIMITS.branchName, name);
+    return problem ? { ok: false, hint: problem } : ok({ branchName: name });
   },
 };
 

@@ -1,5 +1,6 @@
 import { type ParsedTime, parseChineseDateTime } from "./chinese-datetime.ts";
 import { BRANCH_MEETING_KINDS, MEETING_KIND_LABELS, type MeetingKind } from "./labels.ts";
+import { quote, TEXT_LIMITS, tooLong } from "./limits.ts";
 
 /** Words people use for each meeting kind, longest first so 支部委员会 wins over 委员会. */
 const KIND_WORDS: [string, MeetingKind][] = (
@@ -68,7 +69,10 @@ export function parseScheduleArgs(
   let rest = text.trim();
   const found = KIND_WORDS.find(([word]) => rest.toLowerCase().startsWith(word.toLowerCase()));
   if (!found)
-    return { ok: false, question: rest ? `没认出会议类型 “${rest.split(/\s/)[0]}”。\n${USAGE}` : USAGE };
+    return {
+      ok: false,
+      question: rest ? `没认出会议类型 “${quote(rest.split(/\s/)[0] ?? "")}”。\n${USAGE}` : USAGE,
+    };
   const [word, kind] = found;
   rest = rest.slice(word.length).trim();
 
@@ -89,6 +93,8 @@ export function parseScheduleArgs(
   const time = parseChineseDateTime(rest, now, timeZone);
   if (!time.ok) return time;
   const place = time.rest.replace(/^(在|地点[:：]?)/, "").trim() || undefined;
+  const tooLongPlace = tooLong(TEXT_LIMITS.meetingPlace, place);
+  if (tooLongPlace) return { ok: false, question: tooLongPlace };
   const title = partyGroup ? `${partyGroup}${MEETING_KIND_LABELS[kind]}` : MEETING_KIND_LABELS[kind];
   return { ok: true, kind, partyGroup, time, place, title };
 }

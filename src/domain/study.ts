@@ -1,3 +1,4 @@
+import { firstTooLong, overLimit, quote, TEXT_LIMITS } from "./limits.ts";
 import { isValidDate } from "./roster.ts";
 
 /** 第一议题: study items, what a meeting should open with, and how fast branches studied them. Pure. */
@@ -83,7 +84,12 @@ export function parseStudyAdd(text: string, today: string): StudyParse {
   const source = words.join(" ").trim();
   if (!source)
     return { ok: false, message: `缺少来源（如 新华社、人民日报、《求是》）。\n${STUDY_ADD_USAGE}` };
-  if (title.length > 200) return { ok: false, message: "标题过长（最多 200 字）。" };
+  const tooLong = firstTooLong([
+    [TEXT_LIMITS.studyTitle, title],
+    [TEXT_LIMITS.studySource, source],
+    [TEXT_LIMITS.studyLink, link],
+  ]);
+  if (tooLong) return { ok: false, message: tooLong };
   return { ok: true, item: { title, source, publishedOn: date.date, link, summary: undefined, scope } };
 }
 
@@ -255,19 +261,29 @@ export function readStudyCsvRow(
     .replace(/^《(.*)》$/, "$1")
     .trim();
   if (!title) problems.push("标题为空");
-  else if (title.length > 200) problems.push("标题过长（最多 200 字）");
   const source = cell("source");
   if (!source) problems.push("来源为空");
   const rawDate = cell("published_on");
   const publishedOn = normalizeDate(rawDate);
   if (!rawDate) problems.push("发表日期为空");
-  else if (!publishedOn) problems.push(`发表日期 “${rawDate}” 无效，应为 YYYY-MM-DD`);
+  else if (!publishedOn) problems.push(`发表日期 “${quote(rawDate)}” 无效，应为 YYYY-MM-DD`);
   else if (publishedOn > today) problems.push(`发表日期 ${publishedOn} 在今天之后`);
   const link = cell("link");
-  if (link && !/^https?:\/\/\S+$/.test(link)) problems.push(`链接 “${link}” 应以 http:// 或 https:// 开头`);
+  if (link && !/^https?:\/\/\S+$/.test(link))
+    problems.push(`链接 “${quote(link, 60)}” 应以 http:// 或 https:// 开头`);
+  const summary = cell("summary");
+  for (const [limit, value] of [
+    [TEXT_LIMITS.studyTitle, title],
+    [TEXT_LIMITS.studySource, source],
+    [TEXT_LIMITS.studyLink, link],
+    [TEXT_LIMITS.studySummary, summary],
+  ] as const) {
+    const problem = overLimit(limit, value);
+    if (problem) problems.push(problem);
+  }
   const rawScope = cell("scope");
   const scope = SCOPES[rawScope.toLowerCase()];
-  if (!scope) problems.push(`范围 “${rawScope}” 无效，应为 全部/all 或 仅党组/leading_group`);
+  if (!scope) problems.push(`范围 “${quote(rawScope)}” 无效，应为 全部/all 或 仅党组/leading_group`);
   if (problems.length > 0 || !publishedOn || !scope) return { ok: false, problems };
   return {
     ok: true,
@@ -276,7 +292,7 @@ export function readStudyCsvRow(
       source,
       publishedOn,
       link: link || undefined,
-      summary: cell("summary") || undefined,
+      summary: summary || undefined,
       scope,
     },
   };

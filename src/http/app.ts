@@ -4,6 +4,7 @@ import type { DatabaseHandle } from "../db/types.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { InboundSink, PlatformSet } from "../platforms/adapter.ts";
 import { PLATFORMS } from "../platforms/index.ts";
+import { limitBodies } from "./body-limit.ts";
 
 export interface AppDeps {
   config: Config;
@@ -20,9 +21,12 @@ export type RouteModule = (app: Hono) => void;
 export function createApp(deps: AppDeps, modules: RouteModule[] = []): Hono {
   const app = new Hono();
   const platforms = deps.platforms ?? new Map();
+  // Before any route: every body (webhooks, admin routes) is capped before anything reads it.
+  app.use("*", limitBodies(deps.config.maxBodyBytes, deps.logger));
 
   app.get("/", (c) => c.text("支部助手（zhibu）正在运行。健康检查：/healthz\n"));
 
+  // Public: says ok or degraded and which parts are up, never why (the reason goes to the log).
   app.get("/healthz", async (c) => {
     const started = Date.now();
     const configured = Object.fromEntries(PLATFORMS.map((p) => [p.name, platforms.has(p.name)]));
@@ -36,14 +40,7 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = []): Hono {
     } catch (error) {
       deps.logger.warn("health check: database unavailable", { error });
       return c.json(
-        {
-          status: "unavailable",
-          database: {
-            kind: deps.database.kind,
-            ok: false,
-            error: error instanceof Error ? error.message : String(error),
-          },
-        },
+        { status: "degraded", database: { kind: deps.database.kind, ok: false }, platforms: configured },
         503,
       );
     }

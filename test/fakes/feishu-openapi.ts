@@ -7,8 +7,10 @@
  *  - POST /open-apis/im/v1/messages?receive_id_type=…: checks the bearer token, records the message,
  *    and honours `uuid` like Feishu does (a repeated uuid returns the first message instead of posting).
  *  - PATCH /open-apis/im/v1/messages/:message_id: checks the token, records the new content.
+ *  - Cards over Feishu's 30 KB are refused (code 230025), on sending and patching alike.
  *  - Faults for the next N message calls: 429 with x-ogw-ratelimit-reset, an expired tenant token
- *    (which really invalidates the tokens issued so far), a 5xx, or any Feishu error code.
+ *    (which really invalidates the tokens issued so far), a 5xx, any Feishu error code, or a hang (the
+ *    request is read and never answered), optionally only for calls to one chat or person.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -21,7 +23,9 @@ export type FeishuFault =
   /** Invalidates every token issued so far, then answers 99991663 like Feishu does for a stale token. */
   | { type: "token_expired" }
   | { type: "server_error"; status?: number }
-  | { type: "error"; status: number; code: number; msg: string };
+  | { type: "error"; status: number; code: number; msg: string }
+  /** Reads the request and never answers it (until the client gives up or the fake closes). */
+  | { type: "hang" };
 
 export interface RecordedCall {
   method: string;
@@ -69,8 +73,13 @@ export interface FakeFeishuOpenApi {
   messages: FakeMessage[];
   patches: FakePatch[];
   tokensIssued: number;
-  /** The next `count` message create/patch calls answer with this fault. */
-  failNext(count: number, fault: FeishuFault): void;
+  /**
+   * The next `count` message create/patch calls answer with this fault; with `receiveId`, only calls
+   * to that chat or person (a patch counts as a call to the message's recipient).
+   */
+  failNext(count: number, fault: FeishuFault, only?: { receiveId?: string }): void;
+  /** Requests hanging now (hang faults not yet given up by their client). */
+  readonly hanging: number;
   /** Marks every token issued so far as expired (without failing calls otherwise). */
   expireTokens(): void;
   /** Messages sent to one chat or user. */
@@ -90,6 +99,13 @@ export interface FakeFeishuOptions {
   /** Token lifetime the fake reports, in seconds (Feishu: 7200). */
   tokenTtlSeconds?: number;
 }
+
+/** Feishu refuses a card whose JSON passes 30 KB. */
+const CARD_LIMIT_BYTES = 30 * 1024;
+const tooLarge = (msgType: unknown, content: string) =>
+  msgType === "interactive" && Buffer.byteLength(content, "utf8") > CARD_LIMIT_BYTES
+    ? { code: 230025, msg: "The message content exceeds the size limit." }
+    : undefined;
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const text = JSON.stringify(body);
@@ -130,7 +146,8 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
 
   const validTokens = new Set<string>();
   const expiredTokens = new Set<string>();
-  const faults: FeishuFault[] = [];
+  const faults: { fault: FeishuFault; receiveId: string | undefined }[] = [];
+  const hung = new Set<ServerResponse>();
   const byUuid = new Map<string, FakeMessage>();
   const known = new Map<string, FakeMessage>();
   const waiters = new Set<() => void>();
@@ -166,10 +183,11 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
     return undefined;
   };
 
-  const applyFault = (res: ServerResponse) => {
-    const fault = faults.shift();
-    if (!fault) return undefined;
-    switch (fault.type) {
+  const applyFault = (res: ServerResponse, receiveId: string | undefined) => {
+    const at = faults.findIndex((f) => f.receiveId === undefined || f.receiveId === receiveId);
+    if (at < 0) return undefined;
+    const fault = faults.splice(at, 1)[0]?.fault;
+    switch (fault?.type) {
       case "rate_limit":
         return json(
           res,
@@ -191,6 +209,12 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
         return json(res, fault.status ?? 500, { code: 1500, msg: "internal error" });
       case "error":
         return json(res, fault.status, { code: fault.code, msg: fault.msg });
+      case "hang":
+        hung.add(res);
+        res.on("close", () => hung.delete(res));
+        return { status: 0, body: "hang" };
+      default:
+        return undefined;
     }
   };
 
@@ -218,7 +242,7 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
       if (method === "POST" && path === "/open-apis/im/v1/messages") {
         const authError = checkAuth(headers);
         if (authError) return json(res, authError.status, authError.body);
-        const faulted = applyFault(res);
+        const faulted = applyFault(res, typeof b.receive_id === "string" ? b.receive_id : undefined);
         if (faulted) return faulted;
         const receiveIdType = url.searchParams.get("receive_id_type") ?? "";
         const { receive_id, msg_type, content, uuid } = b;
@@ -230,6 +254,8 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
         ) {
           return json(res, 400, { code: 99992402, msg: "field validation failed" });
         }
+        const oversize = tooLarge(msg_type, content);
+        if (oversize) return json(res, 400, oversize);
         if (typeof uuid === "string" && uuid.length > 50) {
           return json(res, 400, { code: 99992402, msg: "field validation failed: uuid too long" });
         }
@@ -268,15 +294,17 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
       if (method === "PATCH" && patchMatch) {
         const authError = checkAuth(headers);
         if (authError) return json(res, authError.status, authError.body);
-        const faulted = applyFault(res);
-        if (faulted) return faulted;
         const messageId = decodeURIComponent(patchMatch[1] ?? "");
+        const faulted = applyFault(res, known.get(messageId)?.receiveId);
+        if (faulted) return faulted;
         if (typeof b.content !== "string") {
           return json(res, 400, { code: 99992402, msg: "field validation failed" });
         }
         if (!known.has(messageId)) {
           return json(res, 400, { code: 230001, msg: "invalid message_id" });
         }
+        const oversize = tooLarge(known.get(messageId)?.msgType, b.content);
+        if (oversize) return json(res, 400, oversize);
         state.patches.push({ messageId, content: b.content, parsed: tryParse(b.content), headers, at });
         return json(res, 200, { code: 0, msg: "success", data: {} });
       }
@@ -353,8 +381,11 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
     get tokensIssued() {
       return state.tokensIssued;
     },
-    failNext(count, fault) {
-      for (let i = 0; i < count; i++) faults.push(fault);
+    failNext(count, fault, only = {}) {
+      for (let i = 0; i < count; i++) faults.push({ fault, receiveId: only.receiveId });
+    },
+    get hanging() {
+      return hung.size;
     },
     expireTokens() {
       for (const t of validTokens) expiredTokens.add(t);

@@ -31,12 +31,26 @@ describe.each(databaseTargets)("/healthz on $name", (target) => {
         ? await target.create()
         : createPostgresDatabase("postgres://root@127.0.0.1:9/none", { max: 1 });
     if (target.name === "pglite") await down.close();
-    const res = await appFor(down).request("/healthz");
+    const logged: { message: string; fields?: Record<string, unknown> }[] = [];
+    const logger = {
+      ...silentLogger,
+      warn: (message: string, fields?: Record<string, unknown>) => logged.push({ message, fields }),
+    };
+    const res = await createApp({ config: loadConfig({}), database: down, logger }).request("/healthz");
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({
-      status: "unavailable",
+    const body = await res.json();
+    // ok/degraded and which part is down, but no driver message, host or port for anyone who asks.
+    expect(body).toEqual({
+      status: "degraded",
       database: { kind: target.name, ok: false },
+      platforms: { feishu: false },
     });
+    // The reason is in the log instead.
+    expect(logged).toHaveLength(1);
+    const reason = logged[0]?.fields?.error;
+    expect(reason).toBeInstanceOf(Error);
+    expect((reason as Error).message).not.toBe("");
+    expect(JSON.stringify(body)).not.toContain((reason as Error).message);
     if (target.name === "postgres") await down.close();
   });
 });

@@ -72,6 +72,8 @@ export interface MemoryBotOptions {
   /** Extra features, after the bot's own (tests that need a handler of their own). */
   features?: FeatureModule[];
   cardActionBudgetMs?: number;
+  /** The runner for work left after answering (default: a bounded one that collects errors). */
+  background?: BackgroundRunner;
 }
 
 export async function startMemoryBot(
@@ -87,7 +89,8 @@ export async function startMemoryBot(
   const platforms = new Map([[platform.name, platform]]);
   const clock = { now: new Date("2026-11-22T02:00:00Z") };
   const errors: unknown[] = [];
-  const background: BackgroundRunner = createBackgroundRunner((error) => errors.push(error));
+  const background: BackgroundRunner =
+    options.background ?? createBackgroundRunner((error) => errors.push(error));
   let dispatcher: Kicker | undefined;
   const bot = createBot({
     db: db.db,

@@ -1,6 +1,7 @@
 /** The bot's own commands: 帮助 (made from every feature's commands) and 绑定, by command or join card. */
 import { findBranchByChat } from "../../db/queries/branch-chats.ts";
 import { BIND_SYNTAX, HELP_SYNTAX } from "../../domain/commands.ts";
+import { TEXT_LIMITS, tooLong } from "../../domain/limits.ts";
 import type { CardActionHandler } from "../card-actions.ts";
 import type { CommandContext } from "../command-context.ts";
 import { defineCommand, type FeatureModule } from "../feature.ts";
@@ -30,6 +31,8 @@ const bindFromCard: CardActionHandler = async (ctx) => {
   if (!text || !ctx.event.chatId) {
     return { toast: { type: "warning", text: "请填写支部名称" } };
   }
+  const tooLongName = tooLong(TEXT_LIMITS.branchName, text);
+  if (tooLongName) return { toast: { type: "warning", text: tooLongName } };
   const outcome = await bindChat(ctx.db, {
     member: ctx.member,
     platform: ctx.event.platform,

@@ -6,6 +6,7 @@ import {
   updateMeeting,
 } from "../../db/queries/meetings.ts";
 import { parseChineseDateTime } from "../../domain/chinese-datetime.ts";
+import { firstTooLong, TEXT_LIMITS } from "../../domain/limits.ts";
 import { mayManage } from "../../domain/permissions.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
 import { confirmationCard } from "../views/meeting-cards.ts";
@@ -65,6 +66,11 @@ export async function editFromCard(
   form: { time?: string; place?: string },
   now: Date,
 ): Promise<CardActionResponse> {
+  const tooLong = firstTooLong([
+    [TEXT_LIMITS.meetingTime, form.time?.trim()],
+    [TEXT_LIMITS.meetingPlace, form.place?.trim()],
+  ]);
+  if (tooLong) return { toast: { type: "warning", text: tooLong } };
   const loaded = await loadManaged(deps, member, meetingId);
   if ("error" in loaded) return { toast: { type: "warning", text: loaded.error } };
   const { meeting } = loaded;

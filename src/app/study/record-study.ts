@@ -10,6 +10,7 @@ import {
   studyItemsByIds,
   studyRecordSubject,
 } from "../../db/queries/study.ts";
+import { COUNT_LIMITS, firstTooLong, TEXT_LIMITS, tooMany } from "../../domain/limits.ts";
 import { parseMeasures } from "../../domain/measures.ts";
 import { mayManage } from "../../domain/permissions.ts";
 import { studyBodyOf } from "../../domain/study.ts";
@@ -64,6 +65,17 @@ export async function submitStudyRecord(
     return { toast: { type: "warning", text: "只有支部书记、委员或机关党委工作人员可以登记第一议题学习。" } };
   if (meeting.state === "cancelled") return { toast: { type: "warning", text: "会议已取消。" } };
 
+  const tooLong = firstTooLong([
+    [TEXT_LIMITS.studyLeader, formText(form, "led_by")],
+    [TEXT_LIMITS.studyForm, formText(form, "form")],
+    [TEXT_LIMITS.studyNotes, formText(form, "notes")],
+    [TEXT_LIMITS.studyMeasures, formText(form, "measures")],
+  ]);
+  if (tooLong) return { toast: { type: "warning", text: tooLong } };
+  const measures = parseMeasures(formText(form, "measures"));
+  const tooManyMeasures = tooMany(COUNT_LIMITS.measures, measures.length);
+  if (tooManyMeasures) return { toast: { type: "warning", text: tooManyMeasures } };
+
   const pending = await pendingStudyItems(deps.db, meeting.orgId, studyBodyOf(meeting), deps.timeZone);
   const existing = await recordsOfMeeting(deps.db, meeting.id);
   const picked = formList(form, "items");
@@ -87,7 +99,6 @@ export async function submitStudyRecord(
   const leader = leaderName ? byName(leaderName) : undefined;
   if (!leaderName) return { toast: { type: "warning", text: "请填写领学人。" } };
   if (!leader) return { toast: { type: "warning", text: `名册中没有“${leaderName}”，请填写领学人的姓名。` } };
-  const measures = parseMeasures(formText(form, "measures"));
   const studyForm = formText(form, "form") || null;
   const notes = formText(form, "notes") || null;
 

@@ -1,5 +1,6 @@
 /** Replies the bot gives in chat: help, roster misses, joining a chat, binding a chat. Pure. */
 import type { CommandSyntax } from "../../domain/commands.ts";
+import { quote } from "../../domain/limits.ts";
 import type { CardView } from "../../platforms/types.ts";
 
 /** Card action that binds the chat from the form shown when the bot joins an unbound chat. */
@@ -17,7 +18,12 @@ export function helpCard(
     },
     blocks: [
       ...(options.notUnderstood
-        ? [{ type: "note" as const, text: `没有识别“${options.notUnderstood}”，可以使用下面这些指令：` }]
+        ? [
+            {
+              type: "note" as const,
+              text: `没有识别“${quote(options.notUnderstood)}”，可以使用下面这些指令：`,
+            },
+          ]
         : []),
       { type: "fields", fields: commands.map((c) => ({ label: c.usage, value: c.summary })) },
       { type: "divider" },

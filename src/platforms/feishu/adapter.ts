@@ -1,21 +1,11 @@
 /** The Feishu adapter: the official SDK's client, the /feishu/events webhook, Feishu's limits. */
-import type { AdapterDeps, PlatformAdapter, PlatformLimits } from "../adapter.ts";
+import type { AdapterDeps, PlatformAdapter } from "../adapter.ts";
 import { createFeishuClient } from "./client.ts";
 import type { FeishuConfig } from "./config.ts";
+import { FEISHU_LIMITS } from "./limits.ts";
 import { createFeishuRoutes } from "./routes.ts";
 
-/**
- * Feishu's published limits: 50 API calls a second per app, 5 messages a second to one chat or person
- * (we keep to one a second, so a burst to one branch never trips it), 5 updates a second to one card,
- * and cards of at most 30 KB.
- */
-export const FEISHU_LIMITS: PlatformLimits = {
-  messagesPerSecond: 50,
-  targetIntervalMs: 1100,
-  cardUpdatesPerSecond: 4,
-  liveCardCallsPerSecond: 20,
-  maxCardBytes: 30_000,
-};
+export { FEISHU_LIMITS } from "./limits.ts";
 
 export function createFeishuAdapter(
   config: FeishuConfig,

@@ -1,8 +1,12 @@
 /**
  * Pure: our CardView → Feishu card JSON 2.0. `update_multi` is always on, since JSON 2.0 only
  * supports shared cards and every card of ours may be patched later (sign-in counts, closed meetings).
+ * A card whose JSON would pass Feishu's size limit is shrunk first (src/platforms/card-fit.ts), so
+ * every card we render can be delivered.
  */
+import { fitCard, jsonBytes } from "../card-fit.ts";
 import type { ActionValue, CardBlock, CardButton, CardInput, CardTone, CardView } from "../types.ts";
+import { FEISHU_LIMITS } from "./limits.ts";
 
 export type FeishuCardJson = {
   schema: "2.0";
@@ -161,7 +165,8 @@ function block(b: CardBlock): FeishuElement[] {
   }
 }
 
-export function renderCard(card: CardView): FeishuCardJson {
+/** The card as it is, however large; `renderCard` is what gets sent. */
+export function renderCardUnfitted(card: CardView): FeishuCardJson {
   return {
     schema: "2.0",
     config: { update_multi: true, summary: { content: card.header.title } },
@@ -172,4 +177,11 @@ export function renderCard(card: CardView): FeishuCardJson {
     },
     body: { elements: card.blocks.flatMap(block) },
   };
+}
+
+/** The card as Feishu JSON, shrunk if need be to `maxBytes` of JSON (Feishu's limit by default). */
+export function renderCard(card: CardView, maxBytes = FEISHU_LIMITS.maxCardBytes): FeishuCardJson {
+  const full = renderCardUnfitted(card);
+  if (jsonBytes(full) <= maxBytes) return full;
+  return renderCardUnfitted(fitCard(card, maxBytes, (c) => jsonBytes(renderCardUnfitted(c))));
 }

@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import { Client, LoggerLevel } from "@larksuiteoapi/node-sdk";
+import {
+  Client,
+  defaultHttpInstance,
+  type HttpInstance,
+  type HttpRequestOptions,
+  LoggerLevel,
+} from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../../lib/logger.ts";
 import { createRateLimiter, sleep as realSleep } from "../../lib/rate-limiter.ts";
 import {
@@ -20,6 +26,9 @@ const RATE_LIMIT_CODE = 99991400;
 /** One chat or person got more than Feishu allows them (5 messages a second); the app as a whole is fine. */
 const TARGET_RATE_LIMIT_CODE = 230020;
 
+/** How long one call to Feishu (its token fetch included) may take before it is given up as retryable. */
+export const FEISHU_CALL_TIMEOUT_MS = 10_000;
+
 export interface FeishuClientOptions {
   logger?: Logger;
   /** For tests; defaults to setTimeout. */
@@ -30,6 +39,8 @@ export interface FeishuClientOptions {
   maxRateLimitWaitMs?: number;
   /** How many rate-limit answers in a row are waited out before giving up. */
   maxRateLimitRetries?: number;
+  /** Each call to Feishu (token fetch and request together) is given up after this; default 10 s. */
+  callTimeoutMs?: number;
 }
 
 export interface FeishuClient extends PlatformClient {
@@ -69,6 +80,57 @@ interface Failure {
   msg: string;
   retryAfterMs: number | undefined;
   network: boolean;
+  timedOut?: boolean;
+}
+
+/**
+ * The SDK's shared axios instance, with a timeout on every request of this client only: axios's own
+ * (socket idle) and an abort signal that ends the request however the server trickles. Other clients
+ * and the SDK's defaults are untouched.
+ */
+function httpWithTimeout(timeoutMs: number): HttpInstance {
+  const withTimeout = <D>(opts: HttpRequestOptions<D> = {}) =>
+    ({ timeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs), ...opts }) as HttpRequestOptions<D>;
+  const base = defaultHttpInstance as unknown as HttpInstance;
+  return {
+    request: (opts) => base.request(withTimeout(opts)),
+    get: (url, opts) => base.get(url, withTimeout(opts)),
+    delete: (url, opts) => base.delete(url, withTimeout(opts)),
+    head: (url, opts) => base.head(url, withTimeout(opts)),
+    options: (url, opts) => base.options(url, withTimeout(opts)),
+    post: (url, data, opts) => base.post(url, data, withTimeout(opts)),
+    put: (url, data, opts) => base.put(url, data, withTimeout(opts)),
+    patch: (url, data, opts) => base.patch(url, data, withTimeout(opts)),
+  };
+}
+
+/** Our own deadline fired, or axios gave up on its timeout or abort signal. */
+class CallTimeout extends Error {}
+
+function isTimeout(error: unknown): boolean {
+  if (error instanceof CallTimeout) return true;
+  if (!isRecord(error)) return false;
+  return (
+    ["ECONNABORTED", "ETIMEDOUT", "ERR_CANCELED"].includes(String(error.code)) ||
+    error.name === "TimeoutError" ||
+    error.name === "AbortError" ||
+    error.name === "CanceledError"
+  );
+}
+
+/** `op`, or a CallTimeout after `ms`; the request itself is ended by its own timeout soon after. */
+async function withDeadline<T>(ms: number, op: () => Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      op(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new CallTimeout(`${ms} ms 内无响应`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
@@ -82,6 +144,16 @@ function headerValue(headers: unknown, name: string): string | undefined {
 
 /** Reads a thrown SDK (axios) error or a non-zero business answer into one shape. */
 function describeFailure(error: unknown): Failure {
+  if (isTimeout(error)) {
+    return {
+      status: undefined,
+      code: undefined,
+      msg: error instanceof Error ? error.message : String(error),
+      retryAfterMs: undefined,
+      network: true,
+      timedOut: true,
+    };
+  }
   if (isRecord(error) && isRecord(error.response)) {
     const { status, data, headers } = error.response;
     const body = isRecord(data) ? data : {};
@@ -126,7 +198,9 @@ function toSdkLogger(logger: Logger | undefined) {
 
 export function createFeishuClient(config: FeishuConfig, options: FeishuClientOptions = {}): FeishuClient {
   const cache = createTokenCache();
+  const timeoutMs = options.callTimeoutMs ?? FEISHU_CALL_TIMEOUT_MS;
   const sdk = new Client({
+    httpInstance: httpWithTimeout(timeoutMs),
     appId: config.appId,
     appSecret: config.appSecret,
     domain: config.domain,
@@ -151,7 +225,7 @@ export function createFeishuClient(config: FeishuConfig, options: FeishuClientOp
     for (;;) {
       let failure: Failure;
       try {
-        return ensureOk(await op());
+        return ensureOk(await withDeadline(timeoutMs, op));
       } catch (error) {
         failure =
           error instanceof BusinessError
@@ -174,8 +248,11 @@ export function createFeishuClient(config: FeishuConfig, options: FeishuClientOp
         continue;
       }
       const retryable = rateLimited || failure.network || (failure.status ?? 0) >= 500;
-      const codePart =
-        failure.code !== undefined ? `错误码 ${failure.code}` : `HTTP ${failure.status ?? "无响应"}`;
+      const codePart = failure.timedOut
+        ? `${timeoutMs / 1000} 秒内无响应，已放弃`
+        : failure.code !== undefined
+          ? `错误码 ${failure.code}`
+          : `HTTP ${failure.status ?? "无响应"}`;
       options.logger?.warn("飞书接口调用失败", {
         what,
         code: failure.code,
@@ -184,7 +261,11 @@ export function createFeishuClient(config: FeishuConfig, options: FeishuClientOp
         retryable,
       });
       throw new PlatformSendError(`飞书${what}失败（${codePart}）：${failure.msg}`, retryable, {
-        ...(failure.code !== undefined ? { code: failure.code } : {}),
+        ...(failure.code !== undefined
+          ? { code: failure.code }
+          : failure.timedOut
+            ? { code: "timeout" }
+            : {}),
         ...(failure.status !== undefined ? { status: failure.status } : {}),
         ...(rateLimited ? { retryAfterMs: waitMs, scope: targetLimited ? "target" : "app" } : {}),
       });

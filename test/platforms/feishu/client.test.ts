@@ -178,6 +178,54 @@ describe("Feishu client against the fake OpenAPI (real SDK, real HTTP)", () => {
     expect(error.retryable).toBe(true);
   });
 
+  it("a call that hangs is given up after the timeout as retryable, and its request is ended", async () => {
+    const client = createFeishuClient(fake.config(), { callTimeoutMs: 400 });
+    // A token first, so the hang is the message call's own.
+    await client.send({ type: "chat", id: "oc_h" }, { kind: "text", text: "前" }, { idempotencyKey: "h0" });
+    fake.failNext(1, { type: "hang" });
+    const started = Date.now();
+    const error = (await client
+      .send({ type: "chat", id: "oc_h" }, { kind: "text", text: "挂起" }, { idempotencyKey: "h1" })
+      .catch((e: unknown) => e)) as PlatformSendError;
+    const elapsed = Date.now() - started;
+    expect(error).toBeInstanceOf(PlatformSendError);
+    expect(error.retryable).toBe(true);
+    expect(error.details.code).toBe("timeout");
+    expect(error.message).toContain("无响应");
+    expect(elapsed).toBeGreaterThanOrEqual(350);
+    expect(elapsed).toBeLessThan(3000);
+    // The hung request reached Feishu, and the client closed it rather than leaving it open.
+    expect(fake.calls.filter((c) => c.status === 0)).toHaveLength(1);
+    for (let i = 0; i < 100 && fake.hanging > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fake.hanging).toBe(0);
+    // The retry (same key, so the same uuid) goes through.
+    await client.send({ type: "chat", id: "oc_h" }, { kind: "text", text: "挂起" }, { idempotencyKey: "h1" });
+    expect(fake.messagesTo("oc_h").map((m) => m.parsed)).toEqual([{ text: "前" }, { text: "挂起" }]);
+  });
+
+  it("the timeout is this client's own: the SDK's shared instance and other clients keep theirs", async () => {
+    const { defaultHttpInstance } = await import("@larksuiteoapi/node-sdk");
+    createFeishuClient(fake.config(), { callTimeoutMs: 50 });
+    expect(defaultHttpInstance.defaults.timeout ?? 0).toBe(0);
+    // Another client with the default 10 s waits out a slow (not hung) answer of a second.
+    const other = createFeishuClient(fake.config());
+    fake.failNext(1, { type: "hang" }, { receiveId: "oc_slow" });
+    const hung = other
+      .send({ type: "chat", id: "oc_slow" }, { kind: "text", text: "x" }, { idempotencyKey: "h2" })
+      .catch((e: unknown) => e);
+    const fine = await other.send(
+      { type: "chat", id: "oc_fine" },
+      { kind: "text", text: "y" },
+      { idempotencyKey: "h3" },
+    );
+    expect(fine.messageId).toMatch(/^om_/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.hanging).toBe(1);
+    await fake.close();
+    fake = await startFakeFeishuOpenApi();
+    expect(await hung).toBeInstanceOf(PlatformSendError);
+  });
+
   it("keeps to 5 messages per second per chat without slowing other chats", async () => {
     const client = createFeishuClient(fake.config());
     const started = Date.now();
