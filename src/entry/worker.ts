@@ -82,6 +82,7 @@ export default {
     dispatcher = createKicker(
       () => scheduler.flush({ budgetMs: 20_000 }),
       (error) => logger.error("发送待发消息出错", { error }),
+      { minGapMs: 250 },
     );
     const app = createApp({ config, database, logger, platforms, sink: bot.sink });
     try {

@@ -12,9 +12,15 @@ export interface Kicker {
 export function createKicker(
   run: () => Promise<unknown>,
   onError: (error: unknown) => void,
-  options: { retryMs?: number; maxRetries?: number } = {},
+  options: {
+    retryMs?: number;
+    maxRetries?: number;
+    /** Least time between the end of one run and the start of the next, so a burst of kicks stays cheap. */
+    minGapMs?: number;
+  } = {},
 ): Kicker {
   const retryMs = options.retryMs ?? 3000;
+  const minGapMs = options.minGapMs ?? 0;
   const maxRetries = options.maxRetries ?? 3;
   let running: Promise<void> | undefined;
   let again = false;
@@ -28,6 +34,7 @@ export function createKicker(
       }
       running = (async () => {
         do {
+          if (again && minGapMs > 0) await new Promise((r) => setTimeout(r, minGapMs));
           again = false;
           try {
             await run();
