@@ -1,11 +1,9 @@
 import type { ExecutionContext } from "hono";
-import { createBot } from "../app/bot.ts";
-import { createConfiguredScheduler } from "../app/scheduler-setup.ts";
+import { createRunningBot } from "../app/running-bot.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { createPostgresDatabase } from "../db/client-postgres.ts";
 import { createApp } from "../http/app.ts";
 import { type BackgroundRunner, createWaitUntilRunner } from "../lib/background.ts";
-import { createKicker, type Kicker } from "../lib/kicker.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
 import type { PlatformSet } from "../platforms/adapter.ts";
 import { createAdapters } from "../platforms/create-adapters.ts";
@@ -63,28 +61,8 @@ export default {
       (error) => logger.error("background task failed", { error }),
     );
     const platforms = await adapters(config, logger, background);
-    let dispatcher: Kicker | undefined;
-    const bot = createBot({
-      config,
-      db: database.db,
-      logger,
-      platforms,
-      background,
-      dispatch: () => dispatcher?.kick(),
-    });
-    const scheduler = createConfiguredScheduler({
-      config,
-      db: database.db,
-      logger,
-      platforms,
-      planners: bot.planners,
-    });
-    dispatcher = createKicker(
-      () => scheduler.flush({ budgetMs: 20_000 }),
-      (error) => logger.error("发送待发消息出错", { error }),
-      { minGapMs: 250 },
-    );
-    const app = createApp({ config, database, logger, platforms, sink: bot.sink });
+    const running = createRunningBot({ config, db: database.db, logger, platforms, background });
+    const app = createApp({ config, database, logger, platforms, sink: running.bot.sink });
     try {
       return await app.fetch(request, env, ctx);
     } finally {
@@ -92,8 +70,7 @@ export default {
       // waitUntil; the database closes once they are done. What does not finish, the Cron tick picks up.
       ctx.waitUntil(
         Promise.allSettled(tasks)
-          .then(() => bot.idle())
-          .then(() => dispatcher?.idle())
+          .then(() => running.idle())
           .then(() => database.close()),
       );
     }
@@ -110,21 +87,13 @@ export default {
       (error) => logger.error("background task failed", { error }),
     );
     const platforms = await adapters(config, logger, background);
-    const bot = createBot({ config, db: database.db, logger, platforms, background });
-    const scheduler = createConfiguredScheduler({
-      config,
-      db: database.db,
-      logger,
-      platforms,
-      planners: bot.planners,
-      inbox: bot.inbox,
-    });
+    const running = createRunningBot({ config, db: database.db, logger, platforms, background });
     ctx.waitUntil(
-      scheduler
+      running.scheduler
         .tick({ budgetMs: 25_000 })
         .then((report) => logger.info("定时任务完成", { ...report }))
         .catch((error: unknown) => logger.error("定时任务出错", { error }))
-        .then(() => bot.idle())
+        .then(() => running.idle())
         .finally(() => database.close()),
     );
   },

@@ -1,13 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createBot } from "../app/bot.ts";
-import { createConfiguredScheduler } from "../app/scheduler-setup.ts";
+import { createRunningBot } from "../app/running-bot.ts";
 import { type Config, describeUnconfiguredPlatforms } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import type { DatabaseHandle } from "../db/types.ts";
 import { createApp } from "../http/app.ts";
 import { createBackgroundRunner } from "../lib/background.ts";
-import { createKicker, type Kicker } from "../lib/kicker.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createAdapters } from "../platforms/create-adapters.ts";
 import { startTicker, type Ticker } from "./ticker.ts";
@@ -33,15 +31,8 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
   for (const adapter of platforms.values()) logger.info(adapter.describe());
   for (const line of describeUnconfiguredPlatforms(config)) logger.info(line);
   // Replies and follow-ups queued by an event are sent at once by the outbox's sender, not at the next tick.
-  let dispatcher: Kicker | undefined;
-  const bot = createBot({
-    config,
-    db: database.db,
-    logger,
-    platforms,
-    background,
-    dispatch: () => dispatcher?.kick(),
-  });
+  const running = createRunningBot({ config, db: database.db, logger, platforms, background });
+  const { bot, scheduler } = running;
   const app = createApp({ config, database, logger, platforms, sink: bot.sink });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
@@ -54,20 +45,6 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
     `支部助手已启动：http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/healthz`,
   );
 
-  const scheduler = createConfiguredScheduler({
-    config,
-    db: database.db,
-    logger,
-    platforms,
-    planners: bot.planners,
-    inbox: bot.inbox,
-  });
-  dispatcher = createKicker(
-    () => scheduler.flush({ budgetMs: 20_000 }),
-    (error) => logger.error("发送待发消息出错", { error }),
-    // A burst of clicks kicks it hundreds of times a second; a few flushes a second carry what they queue.
-    { minGapMs: 250 },
-  );
   // Whatever was acknowledged before a stop is processed now; the ticker then keeps at it.
   bot.inbox.kick();
 
@@ -93,9 +70,7 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
           if ("closeIdleConnections" in server) server.closeIdleConnections();
         });
         await ticker?.stop();
-        await background.drain();
-        await bot.idle();
-        await dispatcher?.idle();
+        await running.idle();
         await database.close();
       })();
       return closing;

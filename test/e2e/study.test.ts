@@ -165,8 +165,8 @@ describe.each(databaseTargets)("第一议题 end to end on $name", { timeout: 18
         addedBy: await h.memberIdOf(ADMIN_2),
       });
 
-      // Nothing reaches a chat before the scheduler runs: the notices wait in the outbox.
-      for (const chat of chats.keys()) expect(cardsOf(h, chat)).toHaveLength(0);
+      // The notices go out through the outbox as soon as the command is handled, not at the next tick;
+      // ticking again sends nothing twice.
       await h.tick(local("2026-11-23T09:00"));
       await h.tick(local("2026-11-23T09:01")); // two notices per chat, one second apart at least
       for (const chat of chats.keys()) {

@@ -4,20 +4,20 @@
  * Feishu OpenAPI, and the real scheduler — all on a clock the test moves.
  */
 import { eq } from "drizzle-orm";
-import { type Bot, createBot } from "../../src/app/bot.ts";
+import type { Bot } from "../../src/app/bot.ts";
+import { createRunningBot } from "../../src/app/running-bot.ts";
 import type { Scheduler } from "../../src/app/scheduler.ts";
-import { createConfiguredScheduler } from "../../src/app/scheduler-setup.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import * as schema from "../../src/db/schema.ts";
 import { createApp } from "../../src/http/app.ts";
 import { type BackgroundRunner, createBackgroundRunner } from "../../src/lib/background.ts";
-import { createKicker, type Kicker } from "../../src/lib/kicker.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
 import { createAdapters } from "../../src/platforms/create-adapters.ts";
 import type { FeishuConfig } from "../../src/platforms/feishu/config.ts";
 import { type FakeFeishuOpenApi, startFakeFeishuOpenApi } from "../fakes/feishu-openapi.ts";
 import type { DatabaseTarget, TestDatabase } from "./databases.ts";
 import { cardActionEvent, messageEvent, postFeishu, serveOnLocalhost } from "./feishu-requests.ts";
+import { movableClock } from "./movable-clock.ts";
 import { importExampleRoster } from "./roster.ts";
 
 export const ENCRYPT_KEY = "Zb8xQ2mK7pV4sT9w";
@@ -72,51 +72,28 @@ export async function startBotHarness(
   });
   const feishu = config.platforms.feishu as FeishuConfig | undefined;
   if (!feishu) throw new Error("feishu config expected");
-  const clock = { now: new Date("2026-11-22T02:00:00Z") };
+  const { clock, read, sleep } = movableClock();
   const errors: unknown[] = [];
   const background: BackgroundRunner = createBackgroundRunner((error) => errors.push(error));
   const platforms = await createAdapters(config, { logger: silentLogger, background });
-  let dispatcher: Kicker | undefined;
-  const bot = createBot({
-    db: db.db,
+  const running = createRunningBot({
     config,
+    db: db.db,
     logger: silentLogger,
     platforms,
     background,
-    now: () => clock.now,
-    dispatch: () => dispatcher?.kick(),
+    clock: read,
+    sleep,
+    flushBudgetMs: 60_000,
+    onFlushError: (error) => errors.push(error),
   });
+  const { bot, scheduler } = running;
   const app = createApp({ config, database: db, logger: silentLogger, platforms, sink: bot.sink });
   const server = await serveOnLocalhost(app);
-  const scheduler = createConfiguredScheduler({
-    config,
-    db: db.db,
-    logger: silentLogger,
-    platforms,
-    planners: bot.planners,
-    inbox: bot.inbox,
-    clock: () => clock.now,
-    // The scheduler waits (a chat's 1-per-interval, the app rate) by moving the clock, not the wall clock:
-    // a frozen clock would never reach the moment it waits for.
-    // Sleepers wait side by side: each wakes at its own time, and the clock never goes back.
-    sleep: async (ms) => {
-      const until = clock.now.getTime() + Math.max(0, ms);
-      await new Promise((resolve) => setImmediate(resolve));
-      if (until > clock.now.getTime()) clock.now = new Date(until);
-    },
-  });
-  dispatcher = createKicker(
-    () => scheduler.flush({ budgetMs: 60_000 }),
-    (error) => errors.push(error),
-  );
   const options = { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN };
 
   async function settle() {
-    // Stored events processed, what they queued sent, then the live cards patched.
-    await background.drain();
-    await bot.idle();
-    await dispatcher?.idle();
-    await bot.idle();
+    await running.idle();
     if (errors.length > 0) throw errors.shift();
   }
 

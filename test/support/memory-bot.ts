@@ -4,15 +4,14 @@
  * what each person would see as CardView and text, and press buttons by their action name.
  */
 import { eq } from "drizzle-orm";
-import { type Bot, createBot } from "../../src/app/bot.ts";
+import type { Bot } from "../../src/app/bot.ts";
 import type { FeatureModule } from "../../src/app/feature.ts";
 import { FEATURES } from "../../src/app/features.ts";
+import { createRunningBot } from "../../src/app/running-bot.ts";
 import type { Scheduler, TickReport } from "../../src/app/scheduler.ts";
-import { createConfiguredScheduler } from "../../src/app/scheduler-setup.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import * as schema from "../../src/db/schema.ts";
 import { type BackgroundRunner, createBackgroundRunner } from "../../src/lib/background.ts";
-import { createKicker, type Kicker } from "../../src/lib/kicker.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
 import {
   createMemoryPlatform,
@@ -21,6 +20,7 @@ import {
 } from "../../src/platforms/memory/adapter.ts";
 import type { CardActionResponse, CardView } from "../../src/platforms/types.ts";
 import type { DatabaseTarget, TestDatabase } from "./databases.ts";
+import { movableClock } from "./movable-clock.ts";
 import { importExampleRoster } from "./roster.ts";
 
 export interface MemoryBot {
@@ -87,41 +87,25 @@ export async function startMemoryBot(
   // Stands in for Feishu so the example roster's open_ids address people; no Feishu JSON is involved.
   const platform = createMemoryPlatform({ name: "feishu", identityKind: "open_id" });
   const platforms = new Map([[platform.name, platform]]);
-  const clock = { now: new Date("2026-11-22T02:00:00Z") };
+  const { clock, read, sleep } = movableClock();
   const errors: unknown[] = [];
   const background: BackgroundRunner =
     options.background ?? createBackgroundRunner((error) => errors.push(error));
-  let dispatcher: Kicker | undefined;
-  const bot = createBot({
-    db: db.db,
+  const running = createRunningBot({
     config,
+    db: db.db,
     logger: silentLogger,
     platforms,
     background,
-    now: () => clock.now,
-    dispatch: () => dispatcher?.kick(),
+    clock: read,
+    sleep,
+    flushBudgetMs: 60_000,
+    onFlushError: (error) => errors.push(error),
     features: [...FEATURES, ...(options.features ?? [])],
     ...(options.cardActionBudgetMs !== undefined ? { cardActionBudgetMs: options.cardActionBudgetMs } : {}),
   });
+  const { bot, scheduler } = running;
   await platform.receiver.start?.(bot.sink);
-  const scheduler = createConfiguredScheduler({
-    config,
-    db: db.db,
-    logger: silentLogger,
-    platforms,
-    planners: bot.planners,
-    inbox: bot.inbox,
-    clock: () => clock.now,
-    sleep: async (ms) => {
-      const until = clock.now.getTime() + Math.max(0, ms);
-      await new Promise((resolve) => setImmediate(resolve));
-      if (until > clock.now.getTime()) clock.now = new Date(until);
-    },
-  });
-  dispatcher = createKicker(
-    () => scheduler.flush({ budgetMs: 60_000 }),
-    (error) => errors.push(error),
-  );
 
   const identity = async (code: string) => {
     const rows = await db.db
@@ -144,10 +128,7 @@ export async function startMemoryBot(
   };
   async function settle() {
     // Stored events processed, what they queued sent, then the live cards patched.
-    await background.drain();
-    await bot.idle();
-    await dispatcher?.idle();
-    await bot.idle();
+    await running.idle();
     if (errors.length > 0) throw errors.shift();
   }
 
