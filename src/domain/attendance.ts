@@ -1,5 +1,6 @@
 /** Who may sign in or ask for leave, and what a click records. Pure: the meeting, the member and now come in. */
 import { TEXT_LIMITS, tooLong } from "./limits.ts";
+import { MANAGERS_LABEL, onlyManagers } from "./permissions.ts";
 
 export type AttendanceStatus = "present" | "leave" | "absent";
 export type MeetingState = "scheduled" | "open" | "closed" | "cancelled";
@@ -20,9 +21,12 @@ export type AttendanceDecision =
   | { kind: "unchanged"; message: string }
   | { kind: "refused"; message: string };
 
-function closedFor(meeting: MeetingForAttendance): string | undefined {
+function closedFor(meeting: MeetingForAttendance, asking: "sign-in" | "leave"): string | undefined {
   if (meeting.state === "cancelled") return "本次会议已取消。";
-  if (meeting.state === "closed") return "签到已结束。如需补签，请联系支部书记。";
+  if (meeting.state === "closed")
+    return asking === "leave"
+      ? `会议已结束，不能再请假。如需登记请假，请联系${MANAGERS_LABEL}更正考勤。`
+      : `签到已结束。如需补签，请联系${MANAGERS_LABEL}。`;
   return undefined;
 }
 
@@ -32,7 +36,7 @@ export function decideSignIn(
   existing: ExistingAttendance | undefined,
   now: Date,
 ): AttendanceDecision {
-  const closed = closedFor(meeting);
+  const closed = closedFor(meeting, "sign-in");
   if (closed) return { kind: "refused", message: closed };
   if (!isInvitee) return { kind: "refused", message: "您不在本次会议的应到人员名单中，无需签到。" };
   if (existing?.status === "present") return { kind: "unchanged", message: "您已签到，无需重复操作。" };
@@ -53,7 +57,7 @@ export function decideLeave(
   existing: ExistingAttendance | undefined,
   reason: string,
 ): AttendanceDecision {
-  const closed = closedFor(meeting);
+  const closed = closedFor(meeting, "leave");
   if (closed) return { kind: "refused", message: closed };
   if (!isInvitee) return { kind: "refused", message: "您不在本次会议的应到人员名单中，无需请假。" };
   const why = reason.trim();
@@ -68,7 +72,7 @@ export function decideLeave(
     status: "leave",
     late: false,
     reason: why,
-    message: "请假已登记，已告知支部书记。",
+    message: "请假已登记。",
   };
 }
 
@@ -79,7 +83,7 @@ export function decideCorrection(
   status: AttendanceStatus,
   reason: string | undefined,
 ): AttendanceDecision {
-  if (!actorMayManage) return { kind: "refused", message: "只有支部书记、委员或机关党委可以更正考勤。" };
+  if (!actorMayManage) return { kind: "refused", message: onlyManagers("更正考勤") };
   if (!isInvitee) return { kind: "refused", message: "该同志不在本次会议的应到人员名单中。" };
   if (status === "leave" && !reason?.trim()) return { kind: "refused", message: "登记请假需要填写事由。" };
   const tooLongReason = tooLong(TEXT_LIMITS.correctionReason, reason?.trim());

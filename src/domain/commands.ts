@@ -36,9 +36,17 @@ export function withTextCap<A, S extends CommandSyntax<A>>(syntax: S): S {
   };
 }
 
-/** Full-width forms people type on Chinese keyboards (／帮助, full-width spaces) become ASCII. */
+// Chinese titles and places keep their full-width brackets: “《意见》（试行）” must not become “(试行)”.
+const KEPT_FULL_WIDTH = /([（）［］｛｝])/;
+
+/** Full-width forms people type on Chinese keyboards (／帮助, full-width spaces) become ASCII; brackets stay. */
 export function normaliseCommandText(text: string): string {
-  return text.normalize("NFKC").replace(/\s+/g, " ").trim();
+  return text
+    .split(KEPT_FULL_WIDTH)
+    .map((part) => (KEPT_FULL_WIDTH.test(part) ? part : part.normalize("NFKC")))
+    .join("")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 const isAsciiWord = (s: string) => /^[a-z0-9_-]+$/i.test(s);

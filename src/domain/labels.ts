@@ -58,6 +58,15 @@ export const MEETING_KIND_LABELS: Record<MeetingKind, string> = {
   central_group: "理论学习中心组学习",
 };
 
+/**
+ * How a meeting is called in running text: “支部党员大会”, “第一党小组党小组会”, or
+ * “党课「新时代的机关作风」” — the kind is never said twice.
+ */
+export function meetingName(kind: MeetingKind, title: string): string {
+  const label = MEETING_KIND_LABELS[kind];
+  return title.includes(label) ? title : `${label}「${title}」`;
+}
+
 /** Accepts a code or its Chinese label; undefined when neither. */
 export function lookupByLabel<K extends string>(labels: Record<K, string>, text: string): K | undefined {
   const t = text.trim();

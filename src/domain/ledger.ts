@@ -49,6 +49,7 @@ const STATE_LABELS = { scheduled: "未开始", open: "进行中", closed: "已�
 const STATUS_LABELS = { present: "出席", leave: "请假", absent: "缺席" } as const;
 const SOURCE_LABELS: Record<string, string> = {
   card: "卡片签到",
+  "card:leave": "卡片请假",
   chat: "群聊",
   correction: "书记补签/更正",
   import: "导入",
@@ -172,7 +173,7 @@ export function buildLedgerRows(input: LedgerInput): {
         p.status === "present" ? (p.late ? "是" : "否") : "",
         p.reason ?? "",
         p.recordedAt ? local(p.recordedAt, tz) : "",
-        p.source ? (SOURCE_LABELS[p.source] ?? p.source) : "",
+        p.source ? (SOURCE_LABELS[`${p.source}:${p.status}`] ?? SOURCE_LABELS[p.source] ?? p.source) : "",
         p.recordedByName ?? "",
       ]);
     }

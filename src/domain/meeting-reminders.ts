@@ -1,6 +1,6 @@
 import type { MessageTarget, PlatformName } from "../platforms/types.ts";
 import { dateTimeFormat } from "./date-format.ts";
-import { MEETING_KIND_LABELS, type MeetingKind } from "./labels.ts";
+import { type MeetingKind, meetingName } from "./labels.ts";
 import { idempotencyKey, type PlannedMessage, type PlanResult } from "./reminders.ts";
 import { addDays, localDate, zonedInstant } from "./time.ts";
 
@@ -14,6 +14,11 @@ export interface MeetingForReminder {
   place: string | null;
   /** Where its reminders go: the branch chat, or each attendee of a 党组会/中心组 meeting. */
   targets: { platform: PlatformName; target: MessageTarget }[];
+  /**
+   * When the meeting was scheduled: a reminder due before then never existed (its confirmation card is
+   * the notice), unlike one missed during an outage, which is still sent while useful.
+   */
+  createdAt?: Date;
   /** 第一议题 items still pending for the meeting's branch or body; the reminders name them, oldest first. */
   studyItems?: { title: string; source: string; publishedOn: string }[];
 }
@@ -82,13 +87,11 @@ export function planMeetingReminders(input: MeetingReminderInput): PlanResult {
     const slots = reminderSlots(m, leads, input.dayBeforeAt, input.timeZone);
     for (const [i, { dueAt, slot, name, lead }] of slots.entries()) {
       if (dueAt.getTime() > planUntil) continue;
+      if (m.createdAt && dueAt.getTime() < m.createdAt.getTime()) continue;
       // Each reminder is useful until the next one is due: after an outage, or for a meeting scheduled
       // at short notice, members get the nearest reminder only, not a burst of all of them.
       const closer = slots[i + 1];
-      const expiresAt =
-        lead === 0
-          ? new Date(Math.min(m.startsAt.getTime() + STARTING_GRACE_MS, m.endsAt.getTime()))
-          : (closer?.dueAt ?? m.startsAt);
+      const expiresAt = slotExpiry(m, slots, i);
       const expiryReason =
         lead === 0
           ? "会议开始已超过 15 分钟，不再提醒"
@@ -99,8 +102,8 @@ export function planMeetingReminders(input: MeetingReminderInput): PlanResult {
       const when = formatLocal(m.startsAt, input.timeZone);
       const text =
         (lead === 0
-          ? `【会议提醒】${MEETING_KIND_LABELS[m.kind]}「${m.title}」现在开始（${when}）${where}。请准时参加并签到。`
-          : `【会议提醒】${MEETING_KIND_LABELS[m.kind]}「${m.title}」将于 ${when} 开始${where}。`) +
+          ? `【会议提醒】${meetingName(m.kind, m.title)}现在开始（${when}）${where}。请准时参加并签到。`
+          : `【会议提醒】${meetingName(m.kind, m.title)}将于 ${when} 开始${where}。`) +
         studyLine(m.studyItems);
       for (const { platform, target } of m.targets) {
         const key = idempotencyKey({ kind: MEETING_REMINDER_KIND, subject, platform, target, slot });
@@ -129,6 +132,58 @@ export function planMeetingReminders(input: MeetingReminderInput): PlanResult {
   return { messages, withdrawals };
 }
 
+/** A reminder is useful until the next one is due; "starting now" for a short grace after the start. */
+function slotExpiry(m: { startsAt: Date; endsAt: Date }, slots: ReminderSlot[], i: number): Date {
+  const slot = slots[i];
+  if (slot?.lead === 0)
+    return new Date(Math.min(m.startsAt.getTime() + STARTING_GRACE_MS, m.endsAt.getTime()));
+  return slots[i + 1]?.dueAt ?? m.startsAt;
+}
+
+export interface ReminderPromiseInput {
+  startsAt: Date;
+  endsAt: Date;
+  now: Date;
+  leadMinutes: number[];
+  dayBeforeAt?: string;
+  signInLeadMinutes: number;
+  timeZone: string;
+  /** 党组会/中心组: reminders and the sign-in card go to each attendee privately, not to a group chat. */
+  privately: boolean;
+}
+
+function leadName(lead: number): string {
+  if (lead === 0) return "开始时";
+  return lead % 60 === 0 ? `开始前 ${lead / 60} 小时` : `开始前 ${lead} 分钟`;
+}
+
+/**
+ * What the confirmation card promises, computed from the same slots the planner sends: only the
+ * reminders still ahead (the planner skips those due before the meeting was scheduled), and the
+ * configured sign-in lead.
+ */
+export function reminderPromise(i: ReminderPromiseInput): string {
+  const meeting = { startsAt: i.startsAt, endsAt: i.endsAt };
+  const leads = [...new Set(i.leadMinutes)].sort((a, b) => b - a);
+  const slots = reminderSlots(meeting, leads, i.dayBeforeAt, i.timeZone);
+  const names: string[] = [];
+  for (const slot of slots) {
+    if (slot.dueAt.getTime() < i.now.getTime()) continue;
+    names.push(slot.slot.startsWith("D-1@") ? slot.name : leadName(slot.lead));
+  }
+  const where = i.privately ? "私信提醒每位参会人员" : "在群内提醒";
+  const reminders = names.length > 0 ? `${names.join("、")}${where}` : "不再发送会前提醒";
+  const cardDue = i.startsAt.getTime() - i.signInLeadMinutes * 60_000;
+  const card = i.privately ? "私信发送签到卡片" : "在群内发送签到卡片";
+  const signIn =
+    i.now.getTime() >= i.endsAt.getTime()
+      ? "会议时间已过，不发送签到卡片"
+      : cardDue <= i.now.getTime()
+        ? `一分钟内${card}`
+        : `${leadName(i.signInLeadMinutes)}${card}`;
+  return `${reminders}；${signIn}。`;
+}
+
 interface ReminderSlot {
   dueAt: Date;
   slot: string;
@@ -140,7 +195,7 @@ interface ReminderSlot {
 
 /** The meeting's reminders in time order; the slot names the start, so a moved meeting gets new ones. */
 function reminderSlots(
-  m: MeetingForReminder,
+  m: { startsAt: Date },
   leads: number[],
   dayBeforeAt: string | undefined,
   timeZone: string,

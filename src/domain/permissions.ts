@@ -19,3 +19,6 @@ export function mayManage(member: Actor, branchId: string | null): boolean {
 
 /** The wording every refusal uses, so the card and the toast say the same thing. */
 export const MANAGERS_LABEL = "本支部书记、副书记、委员或机关党委工作人员";
+
+/** “只有本支部书记、副书记、委员或机关党委工作人员可以结束签到。” */
+export const onlyManagers = (what: string) => `只有${MANAGERS_LABEL}可以${what}。`;

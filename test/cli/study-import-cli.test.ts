@@ -176,6 +176,11 @@ describe("npx zhibu study import / export meetings", () => {
     );
     expect(bad.code).toBe(1);
     expect(bad.output).toContain("--from");
-    expect((await runCli(["export", "meetings"], env())).code).toBe(2);
+    expect((await runCli(["export", "meetings", "--from", "2026-01-01"], env())).code).toBe(2);
+
+    // As the 会议记录 card says: without dates, this quarter (to its last day).
+    const plain = await runCli(["export", "meetings", "--out", join(dir, "本季度.xlsx")], env());
+    expect(plain.code, plain.output).toBe(0);
+    expect(plain.output).toMatch(/（\d{4}-(01|04|07|10)-01 至 \d{4}-(03-31|06-30|09-30|12-31)）/);
   }, 60_000);
 });

@@ -143,6 +143,8 @@ describe.each(databaseTargets)("meeting ledger export on $name", (target) => {
     expect(people.map((r) => r[5])).toEqual(["出席", "出席", "请假", ...Array(7).fill("缺席")]);
     expect(people[1]?.[6]).toBe("是");
     expect(people[2]?.[7]).toBe("赴外地调研");
+    // How each was recorded: a leave asked for on the card is not a card sign-in.
+    expect(people.slice(0, 3).map((r) => r[9])).toEqual(["卡片签到", "卡片签到", "卡片请假"]);
     expect(row?.[15]).toBe(
       "《关于推进党的自我革命的重要论述》；《在全面加强机关党的建设工作会议上的重要讲话》",
     );

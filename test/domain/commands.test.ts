@@ -5,6 +5,7 @@ import {
   duplicateWords,
   HELP_SYNTAX,
   matchCommand,
+  normaliseCommandText,
   ok,
   STUDY_SYNTAX,
 } from "../../src/domain/commands.ts";
@@ -67,5 +68,15 @@ describe("chat command matcher", () => {
     expect(STUDY_SYNTAX.parse("")).toEqual({ ok: true, args: { kind: "status" } });
     expect(STUDY_SYNTAX.parse("情况")).toEqual({ ok: true, args: { kind: "overview" } });
     expect(STUDY_SYNTAX.parse("添加 《x》")).toEqual({ ok: true, args: { kind: "add", text: "《x》" } });
+  });
+});
+
+describe("command text normalisation", () => {
+  it("turns full-width letters, digits, slashes and spaces into ASCII but keeps Chinese brackets", () => {
+    expect(normaliseCommandText("／ｈｅｌｐ　１２月")).toBe("/help 12月");
+    expect(normaliseCommandText("添加第一议题 《关于加强机关党建的意见（试行）》")).toBe(
+      "添加第一议题 《关于加强机关党建的意见（试行）》",
+    );
+    expect(normaliseCommandText("安排 党课 12月3日 15:00 三楼（东）会议室")).toContain("三楼（东）会议室");
   });
 });

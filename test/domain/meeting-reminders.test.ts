@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type MeetingForReminder, planMeetingReminders } from "../../src/domain/meeting-reminders.ts";
+import { meetingName } from "../../src/domain/labels.ts";
+import {
+  type MeetingForReminder,
+  planMeetingReminders,
+  reminderPromise,
+} from "../../src/domain/meeting-reminders.ts";
 
 const start = new Date("2026-11-24T06:30:00Z"); // 14:30 Beijing
 const meeting = (over: Partial<MeetingForReminder> = {}): MeetingForReminder => ({
@@ -118,5 +123,87 @@ describe("meeting reminder planner", () => {
       "D-1",
       "T-60m",
     ]);
+  });
+});
+
+describe("what the confirmation card promises", () => {
+  const meeting = { startsAt: new Date("2026-11-24T06:30:00Z"), endsAt: new Date("2026-11-24T08:00:00Z") };
+  const promise = (now: string, over: Partial<Parameters<typeof reminderPromise>[0]> = {}) =>
+    reminderPromise({
+      ...meeting,
+      now: new Date(now),
+      leadMinutes: [60],
+      dayBeforeAt: "16:00",
+      signInLeadMinutes: 15,
+      timeZone: "Asia/Shanghai",
+      privately: false,
+      ...over,
+    });
+
+  it("states the configured reminders and sign-in lead for a meeting days ahead", () => {
+    expect(promise("2026-11-20T02:00:00Z")).toBe(
+      "会前一天 16:00、开始前 1 小时在群内提醒；开始前 15 分钟在群内发送签到卡片。",
+    );
+    expect(
+      promise("2026-11-20T02:00:00Z", {
+        leadMinutes: [30, 0],
+        dayBeforeAt: undefined,
+        signInLeadMinutes: 10,
+      }),
+    ).toBe("开始前 30 分钟、开始时在群内提醒；开始前 10 分钟在群内发送签到卡片。");
+  });
+
+  it("leaves out the day-before reminder for a same-day meeting and says when one goes out at once", () => {
+    // 13:00 the same day: the day-before slot is gone; the 1-hour one is still ahead.
+    expect(promise("2026-11-24T05:00:00Z")).toBe(
+      "开始前 1 小时在群内提醒；开始前 15 分钟在群内发送签到卡片。",
+    );
+    // 14:10: the 1-hour reminder's time has passed; the card itself is the notice.
+    expect(promise("2026-11-24T06:10:00Z")).toBe("不再发送会前提醒；开始前 15 分钟在群内发送签到卡片。");
+    // 14:20: the sign-in card is due already.
+    expect(promise("2026-11-24T06:20:00Z")).toBe("不再发送会前提醒；一分钟内在群内发送签到卡片。");
+  });
+
+  it("says 私信 for 党组会 and 中心组, whose reminders go to each attendee", () => {
+    expect(promise("2026-11-20T02:00:00Z", { privately: true })).toBe(
+      "会前一天 16:00、开始前 1 小时私信提醒每位参会人员；开始前 15 分钟私信发送签到卡片。",
+    );
+  });
+});
+
+describe("reminders of a meeting scheduled at short notice", () => {
+  it("skips the reminders due before it was scheduled, but still sends one missed in an outage", () => {
+    const m = {
+      id: "m9",
+      kind: "committee" as const,
+      title: "支部委员会",
+      startsAt: new Date("2026-11-24T06:30:00Z"),
+      endsAt: new Date("2026-11-24T08:00:00Z"),
+      state: "scheduled" as const,
+      place: null,
+      targets: [{ platform: "feishu" as const, target: { type: "chat" as const, id: "oc_b" } }],
+    };
+    const plan = (createdAt: string, now: string) =>
+      planMeetingReminders({
+        meetings: [{ ...m, createdAt: new Date(createdAt) }],
+        leadMinutes: [60],
+        dayBeforeAt: "16:00",
+        now: new Date(now),
+        horizonMs: 15 * 60_000,
+        timeZone: "Asia/Shanghai",
+      }).messages.map((x) => x.idempotencyKey.split("|")[3]?.split("@")[0]);
+    // Scheduled at 13:00 the same day: no “day before” reminder at once; the 1-hour one at 13:30.
+    expect(plan("2026-11-24T05:00:00Z", "2026-11-24T05:00:00Z")).toEqual([]);
+    expect(plan("2026-11-24T05:00:00Z", "2026-11-24T05:30:00Z")).toEqual(["T-60m"]);
+    // Scheduled a week ahead, the bot down over the day-before slot: it is sent late while useful.
+    expect(plan("2026-11-17T05:00:00Z", "2026-11-24T05:00:00Z")).toEqual(["D-1"]);
+  });
+});
+
+describe("meeting names in running text", () => {
+  it("never says the kind twice", () => {
+    expect(meetingName("committee", "支部委员会")).toBe("支部委员会");
+    expect(meetingName("party_group", "第一党小组党小组会")).toBe("第一党小组党小组会");
+    expect(meetingName("party_lecture", "新时代的机关作风")).toBe("党课「新时代的机关作风」");
   });
 });

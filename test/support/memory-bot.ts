@@ -18,7 +18,7 @@ import {
   type MemoryMessage,
   type MemoryPlatform,
 } from "../../src/platforms/memory/adapter.ts";
-import type { CardActionResponse, CardView } from "../../src/platforms/types.ts";
+import type { ActionValue, CardActionResponse, CardView } from "../../src/platforms/types.ts";
 import type { DatabaseTarget, TestDatabase } from "./databases.ts";
 import { movableClock } from "./movable-clock.ts";
 import { importExampleRoster } from "./roster.ts";
@@ -38,6 +38,7 @@ export interface MemoryBot {
     message: MemoryMessage,
     action: string,
     formValue?: Record<string, string | string[]>,
+    options?: { stale?: ActionValue },
   ): Promise<CardActionResponse>;
   tick(at: Date): Promise<TickReport>;
   settle(): Promise<void>;
@@ -148,8 +149,14 @@ export async function startMemoryBot(
       await platform.say(sender, chat, text);
       await settle();
     },
-    async click(code, message, action, formValue) {
-      const response = await platform.click(await identity(code), message.messageId, action, formValue);
+    async click(code, message, action, formValue, options) {
+      const response = await platform.click(
+        await identity(code),
+        message.messageId,
+        action,
+        formValue,
+        options?.stale ? { stale: options.stale } : {},
+      );
       await settle();
       return response;
     },

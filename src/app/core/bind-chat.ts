@@ -1,6 +1,12 @@
 /** "绑定 <支部名>": makes a group chat a branch's working chat, by command or from the join card. */
-import { bindBranchChat, findBranchByChat, listActiveBranches } from "../../db/queries/branch-chats.ts";
+import {
+  bindBranchChat,
+  findBranchByChat,
+  findChatOfBranch,
+  listActiveBranches,
+} from "../../db/queries/branch-chats.ts";
 import type { MemberRow } from "../../db/queries/members.ts";
+import { enqueue } from "../../db/queries/outbox.ts";
 import type { Database } from "../../db/types.ts";
 import { type BranchRef, matchBranch, mayBindBranch } from "../../domain/branch-binding.ts";
 import type { PlatformName } from "../../platforms/types.ts";
@@ -9,6 +15,7 @@ type Branch = BranchRef & { orgId: string };
 
 export type BindOutcome =
   | { kind: "bound"; branch: Branch }
+  | { kind: "needs_confirm"; branch: Branch }
   | { kind: "already"; branch: Branch }
   | { kind: "not_found"; text: string }
   | { kind: "ambiguous"; candidates: Branch[] }
@@ -23,13 +30,22 @@ export async function bindChat(
     platform: PlatformName;
     chatId: string;
     chatType: "group" | "p2p";
+    /** The branch's name as typed, or its id from the 改绑 button. */
     branchText: string;
+    byId?: boolean;
+    /** Moving a branch away from its existing chat is asked first, then confirmed by the button. */
+    confirmed?: boolean;
     now: Date;
   },
 ): Promise<BindOutcome> {
   const { member, platform, chatId, now } = request;
   if (request.chatType !== "group") return { kind: "not_group" };
-  const match = matchBranch(await listActiveBranches(db, member.orgId), request.branchText);
+  const branches = await listActiveBranches(db, member.orgId);
+  const match = request.byId
+    ? ((found) => (found ? { kind: "found" as const, branch: found } : { kind: "none" as const }))(
+        branches.find((b) => b.id === request.branchText),
+      )
+    : matchBranch(branches, request.branchText);
   if (match.kind === "none") return { kind: "not_found", text: request.branchText };
   if (match.kind === "ambiguous") return { kind: "ambiguous", candidates: match.candidates };
   const branch = match.branch;
@@ -41,6 +57,30 @@ export async function bindChat(
     // Moving a chat away from another branch takes the right to bind that branch too.
     if (current && !mayBindBranch(member, current.id))
       return { kind: "chat_taken", branch, other: current } as const;
+    const previousChat = await findChatOfBranch(tx, platform, branch.id);
+    if (previousChat && previousChat !== chatId && !request.confirmed)
+      return { kind: "needs_confirm", branch } as const;
+    if (previousChat && previousChat !== chatId) {
+      // The old chat hears it from the bot, through the outbox and in this transaction.
+      await enqueue(
+        tx,
+        [
+          {
+            idempotencyKey: `chat.unbound|${branch.id}|${platform}:${previousChat}|${now.toISOString()}`,
+            kind: "chat.unbound",
+            subject: `branch-chat:${branch.id}`,
+            platform,
+            target: { type: "chat", id: previousChat },
+            message: {
+              kind: "text",
+              text: `本群已不再是「${branch.name}」的工作群：${member.name}已将工作群改为另一个群。今后该支部的会议通知、签到卡片和提醒都发到新群。`,
+            },
+            dueAt: now,
+          },
+        ],
+        now,
+      );
+    }
     await bindBranchChat(tx, {
       orgId: member.orgId,
       branchId: branch.id,
@@ -57,6 +97,8 @@ export function bindOutcomeText(outcome: BindOutcome, adminContact: string): str
   switch (outcome.kind) {
     case "bound":
       return `已将本群绑定到「${outcome.branch.name}」。今后该支部的会议通知、签到和提醒会发到本群。`;
+    case "needs_confirm":
+      return `「${outcome.branch.name}」已有工作群。如确需改绑到本群，请点击确认卡片上的“确认改绑到本群”。`;
     case "already":
       return `本群已经是「${outcome.branch.name}」的工作群，无需重复绑定。`;
     case "not_found":

@@ -5,8 +5,14 @@ import { TEXT_LIMITS, tooLong } from "../../domain/limits.ts";
 import type { CardActionHandler } from "../card-actions.ts";
 import type { CommandContext } from "../command-context.ts";
 import { defineCommand, type FeatureModule } from "../feature.ts";
-import { CHAT_BIND_ACTION, chatBoundCard, helpCard } from "../views/bot-replies.ts";
-import { bindChat, bindOutcomeText } from "./bind-chat.ts";
+import {
+  CHAT_BIND_ACTION,
+  CHAT_REBIND_ACTION,
+  chatBoundCard,
+  helpCard,
+  rebindQuestionCard,
+} from "../views/bot-replies.ts";
+import { type BindOutcome, bindChat, bindOutcomeText } from "./bind-chat.ts";
 
 /** 帮助, and the answer to anything the bot did not understand. */
 export async function replyHelp(ctx: CommandContext, notUnderstood?: string): Promise<void> {
@@ -41,10 +47,40 @@ const bindFromCard: CardActionHandler = async (ctx) => {
     branchText: text,
     now: ctx.now,
   });
+  if (outcome.kind === "needs_confirm")
+    return {
+      toast: { type: "warning", text: bindOutcomeText(outcome, ctx.config.adminContact) },
+      card: rebindQuestionCard(outcome.branch),
+    };
+  return bindAnswer(ctx, outcome);
+};
+
+function bindAnswer(ctx: Parameters<CardActionHandler>[0], outcome: BindOutcome) {
   const message = bindOutcomeText(outcome, ctx.config.adminContact);
   return outcome.kind === "bound" || outcome.kind === "already"
-    ? { toast: { type: "success", text: message }, card: chatBoundCard(outcome.branch.name, ctx.member.name) }
-    : { toast: { type: "warning", text: message } };
+    ? {
+        toast: { type: "success" as const, text: message },
+        card: chatBoundCard(outcome.branch.name, ctx.member.name),
+      }
+    : { toast: { type: "warning" as const, text: message } };
+}
+
+/** “确认改绑到本群”: the branch named on the question card, confirmed. */
+const rebindFromCard: CardActionHandler = async (ctx) => {
+  const branchId = ctx.event.value.branch ?? "";
+  if (!branchId || !ctx.event.chatId)
+    return { toast: { type: "warning", text: "卡片已失效，请重新发送“绑定 <支部名>”。" } };
+  const outcome = await bindChat(ctx.db, {
+    member: ctx.member,
+    platform: ctx.event.platform,
+    chatId: ctx.event.chatId,
+    chatType: "group",
+    branchText: branchId,
+    byId: true,
+    confirmed: true,
+    now: ctx.now,
+  });
+  return bindAnswer(ctx, outcome);
 };
 
 export const coreFeature: FeatureModule = {
@@ -70,10 +106,12 @@ export const coreFeature: FeatureModule = {
               by: ctx.member.id,
             });
           }
+          if (outcome.kind === "needs_confirm")
+            return ctx.reply({ kind: "card", card: rebindQuestionCard(outcome.branch) });
           await ctx.reply({ kind: "text", text: bindOutcomeText(outcome, ctx.config.adminContact) });
         },
       }),
     ],
-    actions: { [CHAT_BIND_ACTION]: bindFromCard },
+    actions: { [CHAT_BIND_ACTION]: bindFromCard, [CHAT_REBIND_ACTION]: rebindFromCard },
   }),
 };

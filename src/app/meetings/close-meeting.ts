@@ -1,5 +1,7 @@
 import { recordAudit } from "../../db/queries/audit.ts";
 import {
+  absenteeNoteSubject,
+  confirmationCardMessages,
   findMeeting,
   followUpSubject,
   listAttendance,
@@ -11,11 +13,18 @@ import {
   writeAttendance,
 } from "../../db/queries/meetings.ts";
 import { membersByIds } from "../../db/queries/member-directory.ts";
+import { withdraw } from "../../db/queries/outbox.ts";
 import { decideCorrection } from "../../domain/attendance.ts";
-import { mayManage } from "../../domain/permissions.ts";
+import { mayManage, onlyManagers } from "../../domain/permissions.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
 import { responsibleFor, sendPrivately } from "../private-messages.ts";
-import { absenteeCard, absenteeNote, type MeetingView } from "../views/meeting-cards.ts";
+import {
+  ABSENTEE_NOTE_DELAY_MINUTES,
+  absenteeCard,
+  absenteeNote,
+  confirmationCard,
+  type MeetingView,
+} from "../views/meeting-cards.ts";
 import type { MeetingDeps } from "./deps.ts";
 import { loadCounts, loadMeetingView } from "./meeting-view.ts";
 
@@ -44,6 +53,26 @@ async function absenteeReport(deps: MeetingDeps, meeting: MeetingRow, view: Meet
     ),
     missing,
   };
+}
+
+/**
+ * The confirmation card's 请假 and 修改 are over once the meeting ends; the card is redrawn as a summary.
+ * Best effort: a click on a card that missed the patch is refused with the same words anyway.
+ */
+async function freezeConfirmations(deps: MeetingDeps, view: MeetingView): Promise<void> {
+  try {
+    const messages = await confirmationCardMessages(deps.db, view.id);
+    if (messages.length === 0) return;
+    const card = confirmationCard(view, (await listInvitees(deps.db, view.id)).length);
+    await Promise.all(
+      messages.map(async (m) => {
+        const adapter = deps.platforms.get(m.platform);
+        if (adapter) await adapter.client.updateCard(m.messageId, card);
+      }),
+    );
+  } catch (err) {
+    deps.logger.warn("会议结束后更新确认卡片失败", { meeting: view.id, error: String(err) });
+  }
 }
 
 export type CloseOutcome =
@@ -77,6 +106,7 @@ export async function closeMeeting(
   }
   void deps.refresher.refresh(closed.id);
   const view = await loadMeetingView(deps.db, closed, deps.timeZone);
+  void freezeConfirmations(deps, view);
   const report = await absenteeReport(deps, closed, view);
   await sendPrivately(deps, {
     kind: ABSENTEE_REPORT_KIND,
@@ -88,11 +118,11 @@ export async function closeMeeting(
   });
   await sendPrivately(deps, {
     kind: ABSENTEE_NOTE_KIND,
-    subject: followUpSubject(closed.id),
+    subject: absenteeNoteSubject(closed.id),
     slot: "close",
     memberIds: report.missing.map((m) => m.memberId),
     build: () => ({ kind: "text", text: absenteeNote(view) }),
-    now,
+    now: new Date(now.getTime() + ABSENTEE_NOTE_DELAY_MINUTES * 60_000),
   });
   await deps.events.emit("meeting.closed", { meeting: closed, now });
   deps.logger.info("会议签到已结束", {
@@ -113,7 +143,7 @@ export async function closeFromCard(
   const meeting = await findMeeting(deps.db, meetingId);
   if (!meeting) return { toast: { type: "warning", text: "找不到这次会议，卡片可能已失效。" } };
   if (!mayManage(member, meeting.branchId)) {
-    return { toast: { type: "warning", text: "只有支部书记、委员或机关党委工作人员可以结束签到。" } };
+    return { toast: { type: "warning", text: onlyManagers("结束签到") } };
   }
   const outcome = await closeMeeting(deps, meeting.id, member, now);
   if (outcome.kind === "already") return { toast: { type: "info", text: "签到已经结束。" } };
@@ -130,11 +160,25 @@ export async function remindAbsentees(
   const meeting = await findMeeting(deps.db, meetingId);
   if (!meeting) return { toast: { type: "warning", text: "找不到这次会议。" } };
   if (!mayManage(member, meeting.branchId))
-    return { toast: { type: "warning", text: "只有支部书记、委员可以发送提醒。" } };
+    return { toast: { type: "warning", text: onlyManagers("发送提醒") } };
   const missing = await listMissing(deps.db, meeting.id);
   if (missing.length === 0) return { toast: { type: "info", text: "没有需要提醒的同志。" } };
   const [sender] = await membersByIds(deps.db, [member.id]);
   const view = await loadMeetingView(deps.db, meeting, deps.timeZone);
+  // One message each: the automatic note, if still waiting, gives way to the secretary's reminder.
+  await withdraw(
+    deps.db,
+    { subjects: [absenteeNoteSubject(meeting.id)], keep: [], reason: "书记已一键提醒，系统缺席通知不再发送" },
+    now,
+  );
+  const reachable = new Set(
+    (
+      await deps.recipients.members(
+        deps.db,
+        missing.map((m) => m.memberId),
+      )
+    ).map((a) => a.recipient),
+  );
   const queued = await sendPrivately(deps, {
     kind: ABSENTEE_REMINDER_KIND,
     subject: followUpSubject(meeting.id),
@@ -146,11 +190,12 @@ export async function remindAbsentees(
     }),
     now,
   });
+  const unreachable = missing.filter((m) => !reachable.has(m.memberId)).map((m) => m.name);
+  const notReachable = unreachable.length > 0 ? `${unreachable.join("、")}未登记聊天账号，无法私信。` : "";
+  if (queued === 0)
+    return { toast: { type: "info", text: reachable.size > 0 ? "已经提醒过了。" : notReachable } };
   return {
-    toast:
-      queued > 0
-        ? { type: "success", text: `已提醒 ${missing.length} 位同志。` }
-        : { type: "info", text: "已经提醒过了。" },
+    toast: { type: "success", text: `正在私信提醒 ${reachable.size} 位同志。${notReachable}` },
   };
 }
 

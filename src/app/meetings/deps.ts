@@ -16,4 +16,6 @@ export interface MeetingDeps {
   refresher: CardRefresher;
   /** Default length of a meeting when only its start is given. */
   defaultMinutes: number;
+  /** The configured reminders and sign-in lead, so the confirmation card promises what will happen. */
+  reminders: { leadMinutes: number[]; dayBeforeAt?: string; signInLeadMinutes: number };
 }

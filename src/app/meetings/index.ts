@@ -53,6 +53,11 @@ export const meetingsFeature: FeatureModule = {
       logger,
       refresher,
       defaultMinutes: config.meetings.defaultMinutes,
+      reminders: {
+        leadMinutes: config.scheduler.meetingLeadMinutes,
+        dayBeforeAt: config.scheduler.meetingDayBeforeAt,
+        signInLeadMinutes: config.meetings.signInLeadMinutes,
+      },
     };
 
     // A command's effects belong to its event's transaction (ctx.db); a click's go straight to the database.

@@ -7,11 +7,11 @@ import {
 } from "../../db/queries/meetings.ts";
 import { parseChineseDateTime } from "../../domain/chinese-datetime.ts";
 import { firstTooLong, TEXT_LIMITS } from "../../domain/limits.ts";
-import { mayManage } from "../../domain/permissions.ts";
+import { mayManage, onlyManagers } from "../../domain/permissions.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
 import { confirmationCard } from "../views/meeting-cards.ts";
 import type { MeetingDeps } from "./deps.ts";
-import { loadMeetingView } from "./meeting-view.ts";
+import { loadMeetingView, promiseOf } from "./meeting-view.ts";
 
 type Manager = { id: string; isAdmin: boolean; branchId: string; role: string };
 
@@ -22,19 +22,20 @@ async function loadManaged(
 ): Promise<{ error: string } | { meeting: MeetingRow }> {
   const meeting = await findMeeting(deps.db, meetingId);
   if (!meeting) return { error: "找不到这次会议，卡片可能已失效。" };
-  if (!mayManage(member, meeting.branchId))
-    return { error: "只有本支部书记、副书记、委员或机关党委工作人员可以修改会议。" };
+  if (!mayManage(member, meeting.branchId)) return { error: onlyManagers("修改会议") };
   if (meeting.state === "closed" || meeting.state === "cancelled") {
     return { error: meeting.state === "closed" ? "会议已结束，不能再修改。" : "会议已取消。" };
   }
   return { meeting };
 }
 
-async function refreshedConfirmation(deps: MeetingDeps, meetingId: string) {
+async function refreshedConfirmation(deps: MeetingDeps, meetingId: string, now: Date) {
   const meeting = await findMeeting(deps.db, meetingId);
   if (!meeting) return undefined;
   const view = await loadMeetingView(deps.db, meeting, deps.timeZone);
-  return confirmationCard(view, (await listInvitees(deps.db, meeting.id)).length);
+  return confirmationCard(view, (await listInvitees(deps.db, meeting.id)).length, {
+    promise: promiseOf(deps, meeting, now),
+  });
 }
 
 /** 取消会议: its reminders are withdrawn by the planner on the next tick, since they follow the meeting's state. */
@@ -54,7 +55,7 @@ export async function cancelFromCard(
   if (!done) return { toast: { type: "info", text: "会议状态已变化，请刷新。" } };
   return {
     toast: { type: "success", text: "会议已取消，提醒不再发送。" },
-    card: await refreshedConfirmation(deps, meetingId),
+    card: await refreshedConfirmation(deps, meetingId, now),
   };
 }
 
@@ -89,6 +90,6 @@ export async function editFromCard(
   await updateMeeting(deps.db, meeting.id, patch, member.id, now);
   return {
     toast: { type: "success", text: "会议已修改，提醒将按新时间发送。" },
-    card: await refreshedConfirmation(deps, meetingId),
+    card: await refreshedConfirmation(deps, meetingId, now),
   };
 }

@@ -44,7 +44,10 @@ export async function meetingLedgerCard(
     },
     blocks: [
       { type: "markdown", text: lines.length ? lines.join("\n") : "本季度还没有会议记录。" },
-      { type: "note", text: "完整台账可由机关党委导出 Excel：npx zhibu export meetings" },
+      {
+        type: "note",
+        text: "完整台账可由机关党委导出 Excel：npx zhibu export meetings（默认本季度，可加 --from/--to 指定日期）",
+      },
     ],
   };
 }

@@ -8,7 +8,9 @@ import {
 } from "../../db/queries/study.ts";
 import type { Executor } from "../../db/types.ts";
 import type { AttendanceCounts } from "../../domain/attendance.ts";
+import { reminderPromise } from "../../domain/meeting-reminders.ts";
 import type { MeetingView } from "../views/meeting-cards.ts";
+import type { MeetingDeps } from "./deps.ts";
 
 export function studyBodyOf(meeting: MeetingRow): StudyBody {
   if (meeting.branchId) return { branchId: meeting.branchId };
@@ -50,4 +52,16 @@ export async function loadMeetingView(
 
 export async function loadCounts(db: Executor, meetingId: string): Promise<AttendanceCounts> {
   return countMeetingAttendance(db, meetingId);
+}
+
+/** The confirmation card's line on reminders and the sign-in card, as the planners will send them. */
+export function promiseOf(deps: MeetingDeps, meeting: MeetingRow, now: Date): string {
+  return reminderPromise({
+    startsAt: meeting.startsAt,
+    endsAt: meeting.endsAt,
+    now,
+    ...deps.reminders,
+    timeZone: deps.timeZone,
+    privately: meeting.branchId === null,
+  });
 }

@@ -9,14 +9,14 @@ import {
 import { enqueue } from "../../db/queries/outbox.ts";
 import { activeBranchIds } from "../../db/queries/recipients.ts";
 import { parseScheduleArgs } from "../../domain/meeting-command.ts";
-import { mayManage } from "../../domain/permissions.ts";
+import { mayManage, onlyManagers } from "../../domain/permissions.ts";
 import type { PlannedMessage } from "../../domain/reminders.ts";
 import type { OutboundMessage, PlatformName } from "../../platforms/types.ts";
 import { messagesTo } from "../recipients.ts";
 import { confirmationCard } from "../views/meeting-cards.ts";
 import { loadWorkCalendar } from "../work-calendar.ts";
 import type { MeetingDeps } from "./deps.ts";
-import { loadMeetingView } from "./meeting-view.ts";
+import { loadMeetingView, promiseOf } from "./meeting-view.ts";
 
 export interface Scheduler {
   id: string;
@@ -82,8 +82,7 @@ export async function scheduleMeeting(
     targets = all;
   } else {
     if (!chat.branchId) return reply("本群还没有绑定支部，无法安排会议。请先发送“绑定 <支部名>”。");
-    if (!mayManage(member, chat.branchId))
-      return reply("只有本支部书记、副书记、委员或机关党委工作人员可以安排会议。");
+    if (!mayManage(member, chat.branchId)) return reply(onlyManagers("安排会议"));
     targets = [chat.branchId];
   }
 
@@ -130,7 +129,7 @@ export async function scheduleMeeting(
   const messages: PlannedMessage[] = [];
   for (const { meeting, expected } of created) {
     const view = await loadMeetingView(db, meeting, deps.timeZone);
-    const card = confirmationCard(view, expected, notes);
+    const card = confirmationCard(view, expected, { notes, promise: promiseOf(deps, meeting, now) });
     const addresses =
       everyBranch && meeting.branchId
         ? await deps.recipients.branchChats(db, [meeting.branchId])

@@ -12,7 +12,7 @@ import {
 } from "../../db/queries/study.ts";
 import { COUNT_LIMITS, firstTooLong, TEXT_LIMITS, tooMany } from "../../domain/limits.ts";
 import { parseMeasures } from "../../domain/measures.ts";
-import { mayManage } from "../../domain/permissions.ts";
+import { mayManage, onlyManagers } from "../../domain/permissions.ts";
 import { studyBodyOf } from "../../domain/study.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
 import { responsibleFor, sendPrivately } from "../private-messages.ts";
@@ -61,8 +61,7 @@ export async function submitStudyRecord(
   if (!meeting) return { toast: { type: "warning", text: "找不到这次会议。" } };
   const allowed =
     mayManage(member, meeting.branchId) || (!meeting.branchId && meeting.createdBy === member.id);
-  if (!allowed)
-    return { toast: { type: "warning", text: "只有支部书记、委员或机关党委工作人员可以登记第一议题学习。" } };
+  if (!allowed) return { toast: { type: "warning", text: onlyManagers("登记第一议题学习") } };
   if (meeting.state === "cancelled") return { toast: { type: "warning", text: "会议已取消。" } };
 
   const tooLong = firstTooLong([

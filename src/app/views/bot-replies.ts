@@ -1,10 +1,37 @@
 /** Replies the bot gives in chat: help, roster misses, joining a chat, binding a chat. Pure. */
 import type { CommandSyntax } from "../../domain/commands.ts";
 import { quote } from "../../domain/limits.ts";
+import { MANAGERS_LABEL } from "../../domain/permissions.ts";
 import type { CardView } from "../../platforms/types.ts";
 
 /** Card action that binds the chat from the form shown when the bot joins an unbound chat. */
 export const CHAT_BIND_ACTION = "chat.bind";
+/** The button on the “改绑” question; carries the branch id, so what is confirmed is what was asked. */
+export const CHAT_REBIND_ACTION = "chat.rebind";
+
+/** Asked before a branch's working chat moves: the old chat stops receiving its notices. */
+export function rebindQuestionCard(branch: { id: string; name: string }): CardView {
+  return {
+    header: { title: `改绑「${branch.name}」的工作群？`, tone: "orange" },
+    blocks: [
+      {
+        type: "markdown",
+        text: `「${branch.name}」已有工作群。改绑后，该支部的会议通知、签到卡片和提醒将改发到**本群**，原工作群不再收到，并会收到一条改绑通知。`,
+      },
+      {
+        type: "buttons",
+        buttons: [
+          {
+            label: "确认改绑到本群",
+            style: "danger",
+            value: { action: CHAT_REBIND_ACTION, branch: branch.id },
+          },
+        ],
+      },
+      { type: "note", text: "不改绑则无需操作。" },
+    ],
+  };
+}
 
 export function helpCard(
   commands: readonly CommandSyntax<unknown>[],
@@ -52,7 +79,7 @@ export function bindHowToCard(botName: string, chatName?: string): CardView {
       {
         type: "fields",
         fields: [
-          { label: "谁可以绑定", value: "本支部书记、副书记、委员，或机关党委工作人员" },
+          { label: "谁可以绑定", value: MANAGERS_LABEL },
           { label: "怎么绑定", value: `在群里 @${botName} 发送：绑定 <支部名>，例如：绑定 办公室党支部` },
         ],
       },

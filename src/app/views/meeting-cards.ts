@@ -1,5 +1,6 @@
 import { type AttendanceCounts, attendanceRate } from "../../domain/attendance.ts";
 import { MEETING_KIND_LABELS, type MeetingKind } from "../../domain/labels.ts";
+import { MANAGERS_LABEL } from "../../domain/permissions.ts";
 import type { CardBlock, CardView } from "../../platforms/types.ts";
 import { formatPeriod } from "./format.ts";
 
@@ -52,11 +53,33 @@ export function studyBlock(m: MeetingView): CardBlock {
   return { type: "markdown", text: `**第一议题**\n${lines.join("\n")}` };
 }
 
-export function confirmationCard(m: MeetingView, expected: number, notes: string[] = []): CardView {
+/**
+ * The card posted when a meeting is scheduled: its details, what reminders will follow, and the
+ * committee's controls. After the meeting ends it is frozen, so nobody asks for leave on it.
+ */
+export function confirmationCard(
+  m: MeetingView,
+  expected: number,
+  extra: { notes?: string[]; promise?: string } = {},
+): CardView {
+  const notes = extra.notes ?? [];
   if (m.state === "cancelled") {
     return {
       header: { title: `已取消：${m.title}`, tone: "grey" },
       blocks: [...basics(m), { type: "note", text: "本次会议已取消，相关提醒不再发送。" }],
+    };
+  }
+  if (m.state === "closed") {
+    return {
+      header: { title: `已结束：${m.title}`, subtitle: m.branchName ?? undefined, tone: "grey" },
+      blocks: [
+        ...basics(m),
+        { type: "fields", fields: [{ label: "应到人数", value: `${expected} 人` }] },
+        {
+          type: "note",
+          text: `会议已结束，出席情况见签到卡片。如需补签或登记请假，请联系${MANAGERS_LABEL}。`,
+        },
+      ],
     };
   }
   return {
@@ -66,7 +89,7 @@ export function confirmationCard(m: MeetingView, expected: number, notes: string
       { type: "fields", fields: [{ label: "应到人数", value: `${expected} 人` }] },
       ...notes.map((text): CardBlock => ({ type: "markdown", text: `**${text}**` })),
       studyBlock(m),
-      { type: "note", text: "会前一天 16:00 和会前 1 小时在群内提醒；开始前 15 分钟发送签到卡片。" },
+      ...(extra.promise ? [{ type: "note" as const, text: extra.promise }] : []),
       {
         type: "form",
         name: "leave_early",
@@ -140,7 +163,7 @@ export function signInCard(m: MeetingView, counts: AttendanceCounts): CardView {
           {
             label: "结束签到",
             value: { action: MEETING_ACTIONS.close, meeting: m.id },
-            confirm: { title: "结束签到", text: "结束后只有书记可以补签。确定结束吗？" },
+            confirm: { title: "结束签到", text: `结束后只有${MANAGERS_LABEL}可以补签。确定结束吗？` },
           },
         ],
       },
@@ -184,6 +207,10 @@ export function absenteeCard(
       text: `**未签到且未请假**（${absentees.length}）\n${absentees.join("、")}`,
     });
     blocks.push({
+      type: "note",
+      text: `他们将在会议结束 ${ABSENTEE_NOTE_DELAY_MINUTES} 分钟后收到系统的缺席通知；点“一键提醒”则立即以您的名义提醒，系统通知不再发送。`,
+    });
+    blocks.push({
       type: "buttons",
       buttons: [
         {
@@ -204,6 +231,9 @@ export function absenteeCard(
     blocks,
   };
 }
+
+/** The automatic note waits this long, so the secretary's own 一键提醒 can replace it. */
+export const ABSENTEE_NOTE_DELAY_MINUTES = 30;
 
 export function absenteeNote(m: MeetingView): string {
   return `您未参加${formatPeriod(m.startsAt, m.endsAt, m.timeZone)}的${m.title}${m.branchName ? `（${m.branchName}）` : ""}，也没有请假记录。如有特殊情况，请向支部书记说明；会议内容请向支部了解并补学。`;

@@ -507,6 +507,8 @@ export const SIGN_IN_CARD_KIND = "meeting.sign_in_card";
  */
 export const signInSubject = (meetingId: string) => `meeting-signin:${meetingId}`;
 export const followUpSubject = (meetingId: string) => `meeting-followup:${meetingId}`;
+/** The automatic absentee notes have their own subject, so 一键提醒 can withdraw the unsent ones. */
+export const absenteeNoteSubject = (meetingId: string) => `meeting-absentee-note:${meetingId}`;
 
 /** Meetings whose sign-in card falls due in [from, to]: not cancelled or closed, starting within the lead. */
 export async function listMeetingsStartingBetween(db: Executor, from: Date, to: Date): Promise<MeetingRow[]> {
@@ -535,3 +537,21 @@ export async function recentlyEndedMeetingIds(db: Executor, since: Date): Promis
 /** Outbox kind of a meeting's confirmation card (edit, cancel, leave), posted where it was scheduled. */
 export const MEETING_CONFIRMATION_KIND = "meeting.confirmation";
 export const confirmationSubject = (meetingId: string) => `meeting-confirm:${meetingId}`;
+
+/** Message ids of a meeting's confirmation cards as the outbox posted them, to freeze them when it ends. */
+export async function confirmationCardMessages(
+  db: Executor,
+  meetingId: string,
+): Promise<{ platform: PlatformName; messageId: string }[]> {
+  const rows = await db
+    .select({ platform: outbox.platform, messageId: outbox.messageId })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.subject, confirmationSubject(meetingId)),
+        eq(outbox.kind, MEETING_CONFIRMATION_KIND),
+        eq(outbox.state, "sent"),
+      ),
+    );
+  return rows.filter((r): r is { platform: PlatformName; messageId: string } => Boolean(r.messageId));
+}

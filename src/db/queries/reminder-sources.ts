@@ -79,6 +79,7 @@ export async function loadMeetingsForReminders(
     title: m.title,
     startsAt: m.startsAt,
     endsAt: m.endsAt,
+    createdAt: m.createdAt,
     state: m.state,
     place: m.place,
     targets: m.branchId

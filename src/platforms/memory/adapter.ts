@@ -55,7 +55,8 @@ export interface MemoryPlatform extends PlatformAdapter {
     messageId: string,
     action: string,
     formValue?: Record<string, string | string[]>,
-    options?: { eventId?: string },
+    /** `stale`: the value a button sent before the card was updated (a member whose client missed the patch). */
+    options?: { eventId?: string; stale?: ActionValue },
   ): Promise<CardActionResponse>;
 }
 
@@ -142,7 +143,9 @@ export function createMemoryPlatform(options: MemoryOptions): MemoryPlatform {
     async click(sender, messageId, action, formValue, opts = {}) {
       const m = sent.find((x) => x.messageId === messageId);
       if (m?.message.kind !== "card") throw new Error(`memory platform: no card ${messageId}`);
-      const button = cardActions(m.message.card).find((b) => b.value.action === action);
+      const button = opts.stale
+        ? { label: "", value: opts.stale }
+        : cardActions(m.message.card).find((b) => b.value.action === action);
       if (!button) {
         const labels = cardActions(m.message.card).map((b) => `${b.label}(${b.value.action})`);
         throw new Error(

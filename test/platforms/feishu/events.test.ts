@@ -273,14 +273,34 @@ describe.each(databaseTargets)("Feishu events on $name", (target) => {
     expect((await writes()).inbound).toBe((before.inbound ?? 0) + 1);
   });
 
-  it("the branch secretary binds a new group chat; it is stored with who did it and audited", async () => {
+  it("the branch secretary moves the branch to a new group chat: asked first, then stored, audited, and the old chat told", async () => {
     const liu = await memberId(LIU.code);
+    const unchanged = await writes();
     await post(
       messageEvent({ openId: LIU.open, chatId: "oc_new_bgs", text: "绑定 办公室党支部", mentionBotAs: BOT }),
     );
-    expect(text(fake.messagesTo("oc_new_bgs")[0])).toBe(
-      "已将本群绑定到「办公室党支部」。今后该支部的会议通知、签到和提醒会发到本群。",
+    // The branch already has a chat (from the roster): nothing moves until the secretary confirms.
+    const question = fake.messagesTo("oc_new_bgs")[0];
+    expect(cardJson(question)).toContain("改绑「办公室党支部」的工作群？");
+    expect(cardJson(question)).toContain('"action":"chat.rebind"');
+    expect(await writes()).toEqual({ ...unchanged, inbound: (unchanged.inbound ?? 0) + 1 });
+
+    const [bgs] = await t.db.select().from(schema.branches).where(eq(schema.branches.code, "bgs"));
+    const confirmed = await post(
+      cardActionEvent({
+        openId: LIU.open,
+        messageId: question!.messageId,
+        chatId: "oc_new_bgs",
+        value: { action: "chat.rebind", branch: bgs!.id },
+      }),
     );
+    expect(await confirmed.json()).toMatchObject({
+      toast: {
+        type: "success",
+        content: "已将本群绑定到「办公室党支部」。今后该支部的会议通知、签到和提醒会发到本群。",
+      },
+    });
+    expect(text(fake.messagesTo(BGS_CHAT).at(-1))).toContain("本群已不再是「办公室党支部」的工作群");
     expect(await chatOf("bgs")).toEqual({ chatId: "oc_new_bgs", boundBy: liu });
     const audit = await t.db
       .select()
@@ -299,6 +319,7 @@ describe.each(databaseTargets)("Feishu events on $name", (target) => {
       messageEvent({ openId: LIU.open, chatId: "oc_new_bgs", text: "/bind 办公室党支部", mentionBotAs: BOT }),
     );
     expect(text(fake.messagesTo("oc_new_bgs")[1])).toContain("无需重复绑定");
+    expect(fake.messagesTo(BGS_CHAT).filter((m) => text(m).includes("不再是"))).toHaveLength(1);
     expect((await writes()).chats).toEqual(before.chats);
     expect((await writes()).audit).toBe(before.audit);
   });
@@ -380,13 +401,30 @@ describe.each(databaseTargets)("Feishu events on $name", (target) => {
     });
     expect(await chatOf("zhgh")).toMatchObject({ chatId: "oc_0df40d93813d2e3a0f439c58a5db9a35" });
 
-    const res = await post(
+    const asked = await post(
       cardActionEvent({
         openId: CUI.open,
         messageId: card!.messageId,
         chatId: "oc_join",
         value: { action: "chat.bind" },
         formValue: { branch: "综合规划处" },
+      }),
+    );
+    // 综合规划处 has its roster chat: the answer asks first and binds nothing.
+    const question = await asked.json();
+    expect(question).toMatchObject({
+      toast: { type: "warning", content: expect.stringContaining("已有工作群") },
+    });
+    expect(JSON.stringify(question)).toContain("chat.rebind");
+    expect(await chatOf("zhgh")).toMatchObject({ chatId: "oc_0df40d93813d2e3a0f439c58a5db9a35" });
+
+    const [zhgh] = await t.db.select().from(schema.branches).where(eq(schema.branches.code, "zhgh"));
+    const res = await post(
+      cardActionEvent({
+        openId: CUI.open,
+        messageId: card!.messageId,
+        chatId: "oc_join",
+        value: { action: "chat.rebind", branch: zhgh!.id },
       }),
     );
     expect(res.status).toBe(200);
