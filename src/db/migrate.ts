@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -6,8 +8,14 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { DatabaseHandle } from "./types.ts";
 
-// Node-only: drizzle's migrator reads the SQL files from disk.
-export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+// Node-only: drizzle's migrator reads the SQL files from disk. From src/db/ (tsx, tests) the folder is
+// two levels up; from the bundled dist/node.mjs, one.
+export const migrationsFolder = [
+  new URL("../../drizzle", import.meta.url),
+  new URL("../drizzle", import.meta.url),
+]
+  .map((u) => fileURLToPath(u))
+  .find((dir) => existsSync(join(dir, "meta", "_journal.json"))) as string;
 
 /** Any 64-bit number both sides agree on; "zhibu" in ASCII. */
 const MIGRATION_LOCK = 0x7a68696275;

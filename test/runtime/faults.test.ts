@@ -10,7 +10,7 @@ import { rawRows } from "../../src/db/raw-rows.ts";
 import { type FakeFeishuOpenApi, startFakeFeishuOpenApi } from "../fakes/feishu-openapi.ts";
 import { createFreshPostgres, type TestDatabase } from "../support/databases.ts";
 import { buildFeishuRequest, messageEvent } from "../support/feishu-requests.ts";
-import { type Spawned, startServer } from "../support/processes.ts";
+import { type Spawned, startServer, startWithNpm } from "../support/processes.ts";
 import { importExampleRoster } from "../support/roster.ts";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
@@ -29,15 +29,22 @@ describe.skipIf(!pgUrl)("faults on real Postgres (needs TEST_DATABASE_URL)", () 
     fake = await startFakeFeishuOpenApi();
   });
   afterEach(() => {
-    for (const s of running.splice(0)) s.child.kill("SIGKILL");
+    for (const s of running.splice(0)) {
+      try {
+        if ("group" in s) process.kill(-(s.group as number), "SIGKILL");
+        else s.child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
   });
   afterAll(async () => {
     await fake?.close();
     await db?.close();
   });
 
-  async function start() {
-    const server = startServer({
+  async function start(how: "node" | "npm start" = "node") {
+    const server = (how === "npm start" ? startWithNpm : startServer)({
       DATABASE_URL: db.url as string,
       FEISHU_APP_ID: fake.appId,
       FEISHU_APP_SECRET: fake.appSecret,
@@ -51,6 +58,19 @@ describe.skipIf(!pgUrl)("faults on real Postgres (needs TEST_DATABASE_URL)", () 
     running.push(server);
     const [, port] = await server.waitFor(/支部助手已启动：http:\/\/127\.0\.0\.1:(\d+)/, 90_000);
     return { server, base: `http://127.0.0.1:${port}` };
+  }
+
+  /** Waits until nothing answers on the server's port any more (node may outlive npm by a moment). */
+  async function stopped(base: string) {
+    for (let i = 0; i < 150; i++) {
+      const answer = await fetch(`${base}/healthz`).catch(() => undefined);
+      if (!answer) {
+        await new Promise((r) => setTimeout(r, 500));
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${base} still answers 15 s after SIGTERM`);
   }
 
   /** Posts as Feishu does, again and again while the answer is not 2xx; resolves with how many tries it took. */
@@ -124,14 +144,19 @@ describe.skipIf(!pgUrl)("faults on real Postgres (needs TEST_DATABASE_URL)", () 
     expect(tries).toBeGreaterThanOrEqual(10);
   });
 
-  it("SIGTERM while it works: what was acknowledged is done after the restart, once", {
+  it("SIGTERM to the process group under `npm start` while it works: what was acknowledged is done, once", {
     timeout: 240_000,
   }, async () => {
     const before = confirmations();
-    const first = await start();
+    const first = await start("npm start");
+    const group = (first.server as unknown as { group: number }).group;
     for (let day = 11; day <= 16; day++) await deliver(first.base, command(day, `ev_fault_term_${day}`));
-    first.server.child.kill("SIGTERM");
+    // As systemd and Ctrl-C do: the signal reaches npm and node at once; npm relays it once more.
+    process.kill(-group, "SIGTERM");
     await first.server.exited;
+    await stopped(first.base);
+    expect(first.server.output()).toContain("已停止");
+    expect(first.server.output()).not.toContain("再次收到");
     const second = await start();
     await until(() => confirmations() >= before + 6);
     await new Promise((r) => setTimeout(r, 3000));
@@ -141,5 +166,15 @@ describe.skipIf(!pgUrl)("faults on real Postgres (needs TEST_DATABASE_URL)", () 
     expect(confirmations()).toBe(before + 6);
     second.server.child.kill("SIGTERM");
     expect((await second.server.exited).code).toBe(0);
+  });
+
+  it("SIGTERM to npm alone stops the server too: no orphan keeps the port", {
+    timeout: 120_000,
+  }, async () => {
+    const { server, base } = await start("npm start");
+    server.child.kill("SIGTERM");
+    await server.exited;
+    await stopped(base);
+    expect(server.output(), server.output()).toContain("已停止");
   });
 });

@@ -12,10 +12,20 @@ export interface Spawned {
 
 /** Runs a TypeScript entry of ours the way `npm start` / `npx zhibu` do (through tsx), without npm's overhead. */
 export function spawnTs(entry: string, args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
+  return spawnCommand(process.execPath, ["--import", "tsx", entry, ...args], env);
+}
+
+function spawnCommand(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  detached = false,
+): Spawned {
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached,
   });
   let out = "";
   const listeners = new Set<() => void>();
@@ -59,6 +69,15 @@ export function spawnTs(entry: string, args: string[], env: Record<string, strin
       });
     },
   };
+}
+
+/**
+ * `npm start` exactly as the README says, in a process group of its own, as systemd or a terminal
+ * would run it; `group` is the id to signal the whole group with (`process.kill(-group, …)`).
+ */
+export function startWithNpm(env: Record<string, string>): Spawned & { group: number } {
+  const spawned = spawnCommand("npm", ["start"], { PORT: "0", HOST: "127.0.0.1", ...env }, true);
+  return { ...spawned, group: spawned.child.pid as number };
 }
 
 export function startServer(env: Record<string, string>) {
