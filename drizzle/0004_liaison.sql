@@ -1,4 +1,5 @@
 ALTER TYPE "public"."problem_status" ADD VALUE 'needs_coordination';--> statement-breakpoint
+ALTER TABLE "liaison_assignments" ADD COLUMN "source" "record_source" DEFAULT 'import' NOT NULL;--> statement-breakpoint
 ALTER TABLE "liaison_problems" ADD COLUMN "position" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "liaison_problems" ADD COLUMN "owner_label" text;--> statement-breakpoint
 ALTER TABLE "liaison_problems" ADD COLUMN "raised_on" date DEFAULT current_date NOT NULL;--> statement-breakpoint

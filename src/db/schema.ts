@@ -199,6 +199,11 @@ export const liaisonAssignments = pgTable(
       .references(() => branches.id, { onDelete: "cascade" }),
     validFrom: day("valid_from").notNull(),
     validTo: day("valid_to"),
+    /**
+     * Who last set it: "import" (the roster) or "chat" (联系点 指定/取消). A roster import leaves chat
+     * changes alone, so an admin's change in chat survives the next `npx zhibu import`.
+     */
+    source: recordSource("source").notNull().default("import"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

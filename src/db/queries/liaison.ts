@@ -23,7 +23,15 @@ export type AssignmentRow = typeof liaisonAssignments.$inferSelect;
 export async function listAssignments(
   db: Executor,
   orgId?: string,
-): Promise<(LiaisonAssignment & { id: string; leaderName: string; branchName: string; orgId: string })[]> {
+): Promise<
+  (LiaisonAssignment & {
+    id: string;
+    leaderName: string;
+    branchName: string;
+    orgId: string;
+    leaderBranchId: string;
+  })[]
+> {
   const rows = await db
     .select({
       id: liaisonAssignments.id,
@@ -34,6 +42,7 @@ export async function listAssignments(
       leaderName: members.name,
       branchName: branches.name,
       orgId: members.orgId,
+      leaderBranchId: members.branchId,
       leaderCode: members.code,
     })
     .from(liaisonAssignments)
@@ -85,11 +94,17 @@ export async function insertAssignment(
 ): Promise<AssignmentRow> {
   const [row] = await db
     .insert(liaisonAssignments)
-    .values({ leaderId: a.leaderId, branchId: a.branchId, validFrom: a.validFrom, createdAt: a.at })
+    .values({
+      leaderId: a.leaderId,
+      branchId: a.branchId,
+      validFrom: a.validFrom,
+      source: "chat",
+      createdAt: a.at,
+    })
     .onConflictDoUpdate({
       // Ended and assigned again the same day: the earlier period is reopened.
       target: [liaisonAssignments.leaderId, liaisonAssignments.branchId, liaisonAssignments.validFrom],
-      set: { validTo: null, updatedAt: a.at },
+      set: { validTo: null, source: "chat", updatedAt: a.at },
     })
     .returning();
   if (!row) throw new Error("insert liaison assignment returned nothing");
