@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ExportError, exportMeetingLedger } from "../app/export-ledger.ts";
+import { readLiaisonSettings } from "../domain/liaison-settings.ts";
 import type { CliIo } from "./outbox.ts";
 
 export const EXPORT_USAGE = `  export meetings --from <YYYY-MM-DD> --to <YYYY-MM-DD> --out <文件.xlsx> [--branch <支部编号或名称>]
-                         导出会议台账 Excel（会议、考勤、第一议题三张表）；不指定支部则导出全部，
+                         导出会议台账 Excel（会议、考勤、第一议题、联系点月报、问题清单五张表）；不指定支部则导出全部，
                          指定党总支则导出其下各支部`;
 
 export async function runExport(args: string[], io: CliIo & { timeZone: string }): Promise<number> {
@@ -24,12 +25,15 @@ export async function runExport(args: string[], io: CliIo & { timeZone: string }
     );
     return 2;
   }
+  // Already checked when the configuration was loaded; the default only satisfies the type.
+  const liaison = readLiaisonSettings(process.env);
   try {
     const result = await exportMeetingLedger(io.db, {
       ...(values.branch ? { branch: values.branch } : {}),
       from: values.from,
       to: values.to,
       timeZone: io.timeZone,
+      liaisonReportMonth: liaison.ok ? liaison.settings.reportMonth : "previous",
     });
     writeFileSync(values.out, result.buffer);
     io.out(
