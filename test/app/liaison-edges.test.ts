@@ -261,4 +261,44 @@ describe.each(databaseTargets)("联系点 edge cases on $name", (target) => {
       (await m.inbox({ member: LI })).filter((x) => textOf(x).includes("2026年12月联系点情况：价格管理处")),
     ).toHaveLength(1);
   });
+  it("an edit drops problems nobody acted on, keeps those in hand, and hands out the new ones", async () => {
+    at("2027-01-05 10:00");
+    const card = (await m.inbox({ member: LI })).find((x) =>
+      textOf(x).includes("2026年12月联系点情况：价格管理处"),
+    ) as MemoryMessage;
+    const first = await m.click(LI, card, "liaison.submit", {
+      ...FORM,
+      date_talk: "12月10日",
+      problems: "党费收缴登记不及时\n主题党日计划未报备",
+    });
+    expect(first.toast?.text).toBe("已提交，已告知支部书记，2 个问题已交负责方办理。");
+    const inHand = (await m.inbox({ member: "1041" })).find((x) => textOf(x).includes("党费收缴登记不及时"));
+    await m.click("1041", inHand as MemoryMessage, "liaison.problem", { status: "in_progress" });
+    await m.click(LI, card, "liaison.edit");
+    const edited = await m.click(LI, card, "liaison.submit", {
+      ...FORM,
+      date_talk: "12月10日",
+      problems: "发展党员谈话记录缺页 @支部",
+    });
+    expect(edited.toast?.text).toBe(
+      "已保存修改，1 个问题已交负责方办理，1 个已在办理的问题保留在问题清单中。",
+    );
+    const [report] = await m.db.db
+      .select()
+      .from(schema.liaisonReports)
+      .where(
+        and(
+          eq(schema.liaisonReports.leaderId, await m.memberIdOf(LI)),
+          eq(schema.liaisonReports.month, "2026-12-01"),
+        ),
+      );
+    const problems = await m.db.db
+      .select()
+      .from(schema.liaisonProblems)
+      .where(eq(schema.liaisonProblems.reportId, report?.id ?? ""));
+    expect(problems.map((p) => [p.description, p.status]).sort()).toEqual([
+      ["党费收缴登记不及时", "in_progress"],
+      ["发展党员谈话记录缺页", "open"],
+    ]);
+  });
 });

@@ -164,5 +164,7 @@ export async function problemList(
       : await problemsOfMember(db, scope.member.id, all);
   const what = all ? "联系点问题（全部）" : "未解决的联系点问题";
   const title = "branch" in scope ? `${scope.branch.name}：${what}` : `我负责或反映的${what}`;
-  return problemListCard(title, rows.map(problemOnCard), today, deps.settings.problemOverdueDays);
+  return problemListCard(title, rows.map(problemOnCard), today, deps.settings.problemOverdueDays, {
+    emptyText: all ? "还没有联系点反映的问题。" : "没有未解决的问题。",
+  });
 }

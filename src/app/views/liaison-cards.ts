@@ -365,6 +365,7 @@ export function problemListCard(
   problems: readonly ProblemOnCard[],
   today: string,
   overdueDays: number,
+  options: { emptyText: string },
 ): CardView {
   const lines = problems.map((p, i) => {
     const days = Math.round((Date.parse(today) - Date.parse(p.raisedOn)) / 86_400_000);
@@ -374,7 +375,7 @@ export function problemListCard(
   });
   return {
     header: { title, tone: problems.some((p) => p.status !== "resolved") ? "orange" : "green" },
-    blocks: [{ type: "markdown", text: lines.length ? lines.join("\n") : "没有未解决的问题。" }],
+    blocks: [{ type: "markdown", text: lines.length ? lines.join("\n") : options.emptyText }],
   };
 }
 
