@@ -112,7 +112,10 @@ export async function insertAssignment(
 }
 
 export async function endAssignment(db: Executor, id: string, validTo: string, at: Date): Promise<void> {
-  await db.update(liaisonAssignments).set({ validTo, source: "chat", updatedAt: at }).where(eq(liaisonAssignments.id, id));
+  await db
+    .update(liaisonAssignments)
+    .set({ validTo, source: "chat", updatedAt: at })
+    .where(eq(liaisonAssignments.id, id));
 }
 
 /** Active members of the organisation with this name (names can repeat: the caller decides). */
