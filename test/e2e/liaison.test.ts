@@ -87,8 +87,31 @@ describe.each(databaseTargets)(
       expect(JSON.stringify(res.body?.card)).toContain("已填报2026年9月联系点情况：价格管理处党支部");
       await h.settle();
 
+      // 修改 on the summary Feishu now shows reopens the form, filled in; saving it is an edit.
+      const summary = res.body?.card?.data as Json;
+      const edit = findElement(
+        summary,
+        (e) => e.tag === "button" && JSON.stringify(e).includes("liaison.edit"),
+      );
+      const editValue = (edit?.behaviors?.[0]?.value ?? edit?.value) as Record<string, string>;
+      expect(editValue).toMatchObject({ action: "liaison.edit", month: "2026-09-01" });
+      const reopened = await h.click(cao, (card as Json).messageId, editValue);
+      const formCard = reopened.body?.card?.data as Json;
+      expect(titleOf(formCard)).toBe("修改2026年9月联系点情况（价格管理处党支部）");
+      expect(JSON.stringify(formCard)).toContain("青年党员参加组织生活不够积极 @价格管理处党支部");
+      const saved = await h.click(cao, (card as Json).messageId, submitValue(formCard), {
+        ...form,
+        guidance: "抓好价格监测一线党员先锋岗建设，每季度讲一次党课。",
+      });
+      expect(toastOf(saved)).toBe("已保存修改。");
+      await h.settle();
+
       const [report] = await h.db.db.select().from(schema.liaisonReports);
-      expect(report).toMatchObject({ month: "2026-09-01", filedOn: "2026-10-09" });
+      expect(report).toMatchObject({
+        month: "2026-09-01",
+        filedOn: "2026-10-09",
+        guidance: "抓好价格监测一线党员先锋岗建设，每季度讲一次党课。",
+      });
       expect(report?.contacts).toEqual([
         { method: "org_life", day: "2026-09-10" },
         { method: "lecture", day: "2026-09-28" },
