@@ -270,7 +270,7 @@ describe.each(databaseTargets)("联系点 end to end on $name", (target) => {
     const all = textOf((await m.inbox({ member: ADMIN })).at(-1));
     expect(all).toContain("2026年联系点情况");
     expect(all).toContain("曹芳 → 经济运行处党支部");
-    expect(all).toContain("9月已报 10月未到期");
+    expect(all).toContain("9月已报 10月未到期 11月未到期\n");
     expect(all).toContain("调研 1/1；问题 反映 2，解决 1，逾期 1，办结中位 25 天");
     expect(all).toContain("李少华 → 固定资产投资处党支部");
     await m.say(CAO, "p2p", "联系点 情况");

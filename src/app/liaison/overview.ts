@@ -46,5 +46,7 @@ export async function liaisonOverview(
     const a = all.find((x) => x.leaderId === leaderId && x.branchId === branchId);
     return { leader: a?.leaderName ?? "", branch: a?.branchName ?? "" };
   };
-  return { card: liaisonOverviewCard(y, stats, names) };
+  const thisYear = Number(today.slice(0, 4));
+  const lastMonth = y < thisYear ? 12 : y > thisYear ? 0 : Number(today.slice(5, 7));
+  return { card: liaisonOverviewCard(y, stats, names, lastMonth) };
 }

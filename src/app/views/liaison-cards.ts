@@ -384,6 +384,8 @@ export function liaisonOverviewCard(
   year: number,
   stats: LiaisonStats,
   names: (leaderId: string, branchId: string) => { leader: string; branch: string },
+  /** Months after this one (1–12) have not begun and are left out. */
+  lastMonth = 12,
 ): CardView {
   if (stats.rows.length === 0)
     return {
@@ -393,7 +395,7 @@ export function liaisonOverviewCard(
   const blocks: CardBlock[] = stats.rows.map((r) => {
     const n = names(r.leaderId, r.branchId);
     const months = r.months
-      .map((m, i) => (m === "not_assigned" ? "" : `${i + 1}月${MONTH_STATUS_LABELS[m]}`))
+      .map((m, i) => (m === "not_assigned" || i >= lastMonth ? "" : `${i + 1}月${MONTH_STATUS_LABELS[m]}`))
       .filter(Boolean)
       .join(" ");
     const median = r.medianDaysToResolve === undefined ? "—" : `${r.medianDaysToResolve} 天`;
