@@ -301,4 +301,27 @@ describe.each(databaseTargets)("联系点 edge cases on $name", (target) => {
       ["发展党员谈话记录缺页", "open"],
     ]);
   });
+  it("a forged or stale button value is refused with a message, never an error", async () => {
+    const press = async (value: Record<string, string>) =>
+      m.bot.sink.handleCardAction({
+        type: "card_action",
+        platform: "feishu",
+        eventId: `forged_${Object.values(value).join("_")}`,
+        messageId: "om_forged",
+        operator: { id: await m.platformId(LI) },
+        value,
+        formValue: FORM,
+      });
+    for (const value of [
+      { action: "liaison.submit", branch: "not-a-uuid", month: "2026-12-01" },
+      { action: "liaison.submit", branch: "00000000-0000-0000-0000-000000000000", month: "2026-12-01" },
+      { action: "liaison.edit", branch: "00000000-0000-0000-0000-000000000000", month: "2026-13-01" },
+    ])
+      expect((await press(value)).toast?.text).toBe("找不到这个联系点，请重新发送“联系点”。");
+    const [gdtz] = await m.db.db.select().from(schema.branches).where(eq(schema.branches.code, "ltx"));
+    const notMine = await press({ action: "liaison.submit", branch: gdtz?.id ?? "", month: "2026-12-01" });
+    expect(notMine.toast?.text).toBe("您在2026年12月不是离退休干部党支部的联系领导，无需填报。");
+    const problem = await press({ action: "liaison.problem", problem: "nope" });
+    expect(problem.toast?.text).toBe("找不到这个问题，可能已被删除。");
+  });
 });

@@ -45,6 +45,7 @@ import { sendProblemCards } from "./problem-cards.ts";
 export const LIAISON_FILED_NOTE_KIND = "liaison.filed_note";
 
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])-01$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Leader = Pick<MemberRow, "id" | "name" | "isLeader" | "branchId" | "orgId">;
 
@@ -63,7 +64,8 @@ export async function checkPair(
   branchId: string,
   month: string,
 ): Promise<PairCheck> {
-  const branch = MONTH_RE.test(month) ? await findBranch(db, branchId).catch(() => undefined) : undefined;
+  // Both come back from a card's button: checked before they reach a query (a bad uuid would be an SQL error).
+  const branch = MONTH_RE.test(month) && UUID_RE.test(branchId) ? await findBranch(db, branchId) : undefined;
   if (!branch) return { ok: false, message: "找不到这个联系点，请重新发送“联系点”。" };
   if (!leader.isLeader)
     return { ok: false, message: "联系点情况由领导干部填报。如您是领导干部，请联系机关党委在名册中登记。" };
