@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type EnvRecord, flag, optionalText, readEnv } from "./config-env.ts";
+import { type LiaisonSettings, readLiaisonSettings } from "./domain/liaison-settings.ts";
 import { PLATFORMS } from "./platforms/index.ts";
 import type { PlatformName } from "./platforms/types.ts";
 
@@ -210,6 +211,8 @@ export interface Config {
     /** Days after which an unstudied item, or an unrecorded meeting, makes a branch overdue. */
     overdueDays: number;
   };
+  /** 联系点: card day and time, report month, nudges, the yearly 调研 rule, overdue problems (LIAISON_*). */
+  liaison: LiaisonSettings;
   /** Who users should ask when they are not in the roster (shown in replies). */
   adminContact: string;
   /** Largest request body the HTTP app reads; larger ones are refused with 413 before being read. */
@@ -229,13 +232,15 @@ export class ConfigError extends Error {
 export function loadConfig(env: EnvRecord): Config {
   const read = readEnv(envShape, env);
   const problems = read.ok ? [] : [...read.problems];
+  const liaison = readLiaisonSettings(env);
+  if (!liaison.ok) problems.push(...liaison.problems);
   const platforms: Partial<Record<PlatformName, unknown>> = {};
   for (const platform of PLATFORMS) {
     const own = platform.readConfig(env);
     problems.push(...own.problems);
     if (own.settings !== undefined) platforms[platform.name] = own.settings;
   }
-  if (!read.ok || problems.length > 0) throw new ConfigError(problems);
+  if (!read.ok || !liaison.ok || problems.length > 0) throw new ConfigError(problems);
   const e = read.value;
 
   return {
@@ -258,6 +263,7 @@ export function loadConfig(env: EnvRecord): Config {
     },
     meetings: { signInLeadMinutes: e.SIGN_IN_LEAD_MINUTES, defaultMinutes: e.MEETING_DEFAULT_MINUTES },
     study: { overdueDays: e.STUDY_OVERDUE_DAYS },
+    liaison: liaison.settings,
     adminContact: e.ADMIN_CONTACT ?? "机关党委办公室",
     maxBodyBytes: e.MAX_BODY_BYTES,
     platforms,

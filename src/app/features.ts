@@ -5,7 +5,13 @@
  */
 import { coreFeature } from "./core/index.ts";
 import type { FeatureModule } from "./feature.ts";
+import { liaisonFeature } from "./liaison/index.ts";
 import { meetingsFeature } from "./meetings/index.ts";
 import { studyFeature } from "./study/index.ts";
 
-export const FEATURES: readonly FeatureModule[] = [coreFeature, meetingsFeature, studyFeature];
+export const FEATURES: readonly FeatureModule[] = [
+  coreFeature,
+  meetingsFeature,
+  studyFeature,
+  liaisonFeature,
+];

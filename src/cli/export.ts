@@ -1,12 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ExportError, exportMeetingLedger } from "../app/export-ledger.ts";
+import { readLiaisonSettings } from "../domain/liaison-settings.ts";
 import { addDays, localDate, quarterOf } from "../domain/time.ts";
 import type { CliIo } from "./outbox.ts";
 
 export const EXPORT_USAGE = `  export meetings [--from <YYYY-MM-DD> --to <YYYY-MM-DD>] [--out <文件.xlsx>] [--branch <支部编号或名称>]
-                         导出会议台账 Excel（会议、考勤、第一议题三张表）；不指定日期则导出本季度，
-                         不指定支部则导出全部，指定党总支则导出其下各支部`;
+                         导出会议台账 Excel（会议、考勤、第一议题、联系点月报、问题清单五张表）；不指定日期则导出
+                         本季度，不指定支部则导出全部，指定党总支则导出其下各支部`;
 
 export async function runExport(
   args: string[],
@@ -34,12 +35,15 @@ export async function runExport(
   const from = values.from ?? quarter.from;
   const to = values.to ?? addDays(quarter.to, -1);
   const out = values.out ?? `会议台账-${from}至${to}.xlsx`;
+  // Already checked when the configuration was loaded; the default only satisfies the type.
+  const liaison = readLiaisonSettings(process.env);
   try {
     const result = await exportMeetingLedger(io.db, {
       ...(values.branch ? { branch: values.branch } : {}),
       from,
       to,
       timeZone: io.timeZone,
+      liaisonReportMonth: liaison.ok ? liaison.settings.reportMonth : "previous",
     });
     writeFileSync(out, result.buffer);
     io.out(

@@ -18,6 +18,8 @@ import {
 } from "drizzle-orm/pg-core";
 import { IDENTITY_KINDS, PLATFORM_NAMES } from "../domain/identity.ts";
 import { MEETING_KINDS, MEMBER_ROLES } from "../domain/labels.ts";
+import { PROBLEM_STATUSES } from "../domain/liaison-problems.ts";
+import type { Contact } from "../domain/liaison-report.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => ts("created_at").notNull().defaultNow();
@@ -43,7 +45,7 @@ export const cardPurpose = pgEnum("card_purpose", [
 export const attendanceStatus = pgEnum("attendance_status", ["present", "leave", "absent"]);
 export const recordSource = pgEnum("record_source", ["card", "chat", "correction", "import", "system"]);
 export const studyScope = pgEnum("study_scope", ["all", "leading_group"]);
-export const problemStatus = pgEnum("problem_status", ["open", "in_progress", "resolved"]);
+export const problemStatus = pgEnum("problem_status", PROBLEM_STATUSES);
 export const outboxState = pgEnum("outbox_state", ["pending", "sent", "failed", "skipped"]);
 export const inboxState = pgEnum("inbox_state", ["pending", "done", "failed"]);
 export const targetType = pgEnum("target_type", ["chat", "user"]);
@@ -197,6 +199,11 @@ export const liaisonAssignments = pgTable(
       .references(() => branches.id, { onDelete: "cascade" }),
     validFrom: day("valid_from").notNull(),
     validTo: day("valid_to"),
+    /**
+     * Who last set it: "import" (the roster) or "chat" (联系点 指定/取消). A roster import leaves chat
+     * changes alone, so an admin's change in chat survives the next `npx zhibu import`.
+     */
+    source: recordSource("source").notNull().default("import"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -385,6 +392,14 @@ export const liaisonReports = pgTable(
     visitedOn: day("visited_on"),
     attendedOn: day("attended_on"),
     lecturedOn: day("lectured_on"),
+    /** Each way of keeping in touch with its day, from the monthly form; empty when 本月未能联系. */
+    contacts: jsonb("contacts").$type<Contact[]>().notNull().default([]),
+    /** What 其他 was, when picked. */
+    otherMethod: text("other_method"),
+    /** Set exactly when the leader ticked 本月未能联系. */
+    noContactReason: text("no_contact_reason"),
+    /** Local date of the first filing; edits do not move it (on time / late is decided by it). */
+    filedOn: day("filed_on"),
     submittedAt: ts("submitted_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -395,6 +410,13 @@ export const liaisonReports = pgTable(
     check("liaison_reports_month_ck", sql`extract(day from ${t.month}) = 1`),
   ],
 );
+
+export interface ProblemHistoryEntry {
+  on: string;
+  status: (typeof PROBLEM_STATUSES)[number];
+  note: string;
+  by: string | null;
+}
 
 export const liaisonProblems = pgTable(
   "liaison_problems",
@@ -409,13 +431,25 @@ export const liaisonProblems = pgTable(
     description: text("description").notNull(),
     ownerId: uuid("owner_id").references(() => members.id, { onDelete: "set null" }),
     status: problemStatus("status").notNull().default("open"),
+    /** Order of the line in the report. */
+    position: integer("position").notNull().default(0),
+    /** The owner as the leader named it (本支部, a department, 联系领导本人): kept when the person changes. */
+    ownerLabel: text("owner_label"),
+    /** Local date the report raising it was first filed. */
+    raisedOn: day("raised_on").notNull().default(sql`current_date`),
     resolution: text("resolution"),
     resolvedOn: day("resolved_on"),
+    /** What the owner asked the 机关党委 to coordinate (需要协调). */
+    coordinationNeed: text("coordination_need"),
+    /** Status changes, oldest first: one line each for the 问题清单 sheet. */
+    history: jsonb("history").$type<ProblemHistoryEntry[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     index("liaison_problems_branch_status_idx").on(t.branchId, t.status),
+    index("liaison_problems_owner_idx").on(t.ownerId),
+    index("liaison_problems_report_idx").on(t.reportId),
     check("liaison_problems_resolved_ck", sql`${t.status} <> 'resolved' or ${t.resolvedOn} is not null`),
   ],
 );

@@ -118,7 +118,7 @@ describe.each(databaseTargets)("meeting ledger export on $name", (target) => {
     });
     expect(result.meetings).toBe(2);
     const sheets = await readXlsxFile(result.buffer);
-    expect(sheets.map((s) => s.sheet)).toEqual(["会议", "考勤", "第一议题"]);
+    expect(sheets.map((s) => s.sheet)).toEqual(["会议", "考勤", "第一议题", "联系点月报", "问题清单"]);
     const [meetingsSheet, attendanceSheet] = sheets;
     expect(meetingsSheet?.data[0]).toEqual(
       expect.arrayContaining(["序号", "支部", "会议类型", "应到人数", "实到人数", "到会率", "第一议题"]),

@@ -461,6 +461,8 @@ async function syncLiaisons(
       continue;
     }
     kept.add(current.id);
+    // Ended (or reopened) in chat since: the admin's later word stands until the roster changes the period.
+    if (current.source === "chat") continue;
     if ((current.validTo ?? null) !== (l.to ?? null)) {
       await tx
         .update(liaisonAssignments)
@@ -479,7 +481,8 @@ async function syncLiaisons(
   }
   // An assignment dropped from the roster ends today rather than vanishing, so past reports keep their context.
   for (const e of existing) {
-    if (kept.has(e.id) || e.validTo !== null) continue;
+    // Assignments made in chat are not the roster's to end.
+    if (kept.has(e.id) || e.validTo !== null || e.source === "chat") continue;
     const end = e.validFrom > today ? e.validFrom : today;
     await tx
       .update(liaisonAssignments)
