@@ -376,7 +376,6 @@ export function consolePage(botName: string): string {
       <div class="chips">
         <button type="button" data-words="帮助">帮助</button>
         <button type="button" data-words="第一议题">第一议题</button>
-        <button type="button" data-words="支部情况">支部情况</button>
         <button type="button" data-words="安排 支部党员大会 {明天} 15:00 三楼会议室">安排会议</button>
         <button type="button" data-words="会议记录">会议记录</button>
       </div>
