@@ -12,8 +12,8 @@ export const localChatIdOf = (branchId: string) => `local_${branchId}`;
 
 /**
  * Gives every active member a local id and every active branch a local group chat, where they have none.
- * Idempotent; run before the console lists the roster, since a roster import keeps only the ids its file
- * names and so drops these.
+ * Idempotent; run before the console lists the roster, so members and branches a later roster import
+ * adds get theirs too (the import leaves local ids alone).
  */
 export async function ensureLocalAddresses(db: Executor): Promise<void> {
   await db.execute(sql`
