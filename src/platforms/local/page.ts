@@ -222,6 +222,7 @@ const SCRIPT = `
       nodes.push(empty);
     }
     log.replaceChildren.apply(log, nodes);
+    log.dataset.conv = conv;
     if (appended || atBottom) log.scrollTop = log.scrollHeight;
   }
   function poll() {
@@ -298,6 +299,7 @@ const SCRIPT = `
     updateHint();
     version = -1;
     $("#log").replaceChildren();
+    delete $("#log").dataset.conv;
     poll();
   });
   Array.prototype.forEach.call(document.querySelectorAll(".chips button"), function (b) {
