@@ -38,6 +38,7 @@ describe.skipIf(browserMissing !== undefined).each(targets)("local console in Ch
   let page: Page;
   let base: string;
   const dialogs: string[] = [];
+  const scriptErrors: string[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "zhibu-console-"));
@@ -52,6 +53,10 @@ describe.skipIf(browserMissing !== undefined).each(targets)("local console in Ch
     base = `http://127.0.0.1:${server.port}`;
     browser = await launchChromium();
     page = await browser.context.newPage();
+    page.on("pageerror", (e) => scriptErrors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") scriptErrors.push(m.text());
+    });
     page.on("dialog", (d) => {
       dialogs.push(d.message());
       void d.accept();
@@ -229,5 +234,9 @@ describe.skipIf(browserMissing !== undefined).each(targets)("local console in Ch
       .from(schema.memberIdentities)
       .where(eq(schema.memberIdentities.platform, "local"));
     expect(identities).toHaveLength(60);
+  });
+
+  it("the page's script raised no error on the way", () => {
+    expect(scriptErrors).toEqual([]);
   });
 });

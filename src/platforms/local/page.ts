@@ -344,6 +344,7 @@ export function consolePage(botName: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${bot} · 本地体验</title>
 <style>${STYLE}</style>
 </head>
