@@ -11,7 +11,7 @@ import type { Logger } from "../lib/logger.ts";
 import { createOffsetClock } from "../lib/offset-clock.ts";
 import { createAdapters } from "../platforms/create-adapters.ts";
 import { localAdapterOf } from "../platforms/local/adapter.ts";
-import type { LocalConfig } from "../platforms/local/config.ts";
+import { isLoopbackHost, type LocalConfig } from "../platforms/local/config.ts";
 import { localConsoleRoutes } from "../platforms/local/routes.ts";
 import { startTicker, type Ticker } from "./ticker.ts";
 
@@ -73,7 +73,14 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
   for (const adapter of platforms.values()) await adapter.receiver.start?.(bot.sink);
   const base = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
   logger.info(`支部助手已启动：${base}/healthz`);
-  if (local) logger.info(`本地体验控制台：在浏览器中打开 ${base}/`);
+  if (local) {
+    logger.info(`本地体验控制台：在浏览器中打开 ${base}/`);
+    // LOCAL_CONSOLE=on on a reachable address: whoever reaches it can act as any member.
+    if (!isLoopbackHost(config.host))
+      logger.warn(
+        `本地体验控制台对能访问 ${config.host}:${port} 的所有人开放，任何人都可以以任何党员的身份操作；仅在可信网络中使用，或设置 LOCAL_CONSOLE=off`,
+      );
+  }
 
   // Whatever was acknowledged before a stop is processed now; the ticker then keeps at it.
   bot.inbox.kick();

@@ -122,3 +122,21 @@ describe("npm start with LOCAL_CONSOLE=off", () => {
     }
   }, 90_000);
 });
+
+describe("npm start with LOCAL_CONSOLE=on on every address", () => {
+  it("serves the console to other host names too, and warns that anyone reaching it can act as anyone", async () => {
+    const s = await startFresh({ LOCAL_CONSOLE: "on", HOST: "0.0.0.0" });
+    try {
+      await healthy(s.base);
+      const port = new URL(s.base).port;
+      const page = await send(`${s.base}/`, { headers: { host: `zhibu.intranet:${port}` } });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain("本地体验");
+      await s.server.waitFor(/本地体验控制台对能访问 0\.0\.0\.0:\d+ 的所有人开放/);
+    } finally {
+      s.server.child.kill("SIGTERM");
+      await s.server.exited;
+      rmSync(s.dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
