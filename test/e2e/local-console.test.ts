@@ -105,6 +105,7 @@ describe.skipIf(browserMissing !== undefined).each(targets)("local console in Ch
     await page.goto(`${base}/`);
     await expect(page.title()).resolves.toContain("本地体验");
     await page.locator("#setup").waitFor({ state: "visible" });
+    await page.screenshot({ path: join(testOutputDir("local-console"), `first-visit-${target.name}.png`) });
     await page.click("#load-example");
     await toast("已载入示例名册：8 个支部、60 名党员。");
     await page.locator("#main").waitFor({ state: "visible" });

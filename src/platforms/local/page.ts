@@ -244,6 +244,7 @@ const SCRIPT = `
       state = s;
       $("#setup").hidden = !s.empty;
       $("#main").hidden = s.empty;
+      $("#travel").hidden = s.empty;
       showClock(s.now, s.offsetMs);
       if (s.empty) return;
       fillWho();
@@ -353,7 +354,7 @@ export function consolePage(botName: string): string {
   <div class="top">
     <h1>${bot} <small>· 本地体验控制台（数据存在本机数据库中）</small></h1>
     <div class="row"><span id="clock" class="clock">控制台时间：…</span></div>
-    <div class="row travel" aria-label="时间快进">
+    <div class="row travel" id="travel" aria-label="时间快进" hidden>
       <label>时间快进</label>
       <button type="button" data-travel="60">+1 小时</button>
       <button type="button" data-travel="1440">+1 天</button>
