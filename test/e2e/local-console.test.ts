@@ -30,6 +30,9 @@ const targets = [
   ...(process.env.TEST_DATABASE_URL ? [{ name: "postgres" as const }] : []),
 ];
 
+// Without the browser the suite is skipped, and says why rather than passing in silence.
+if (browserMissing) console.warn(browserMissing);
+
 describe.skipIf(browserMissing !== undefined).each(targets)("local console in Chromium ($name)", (target) => {
   let server: RunningServer;
   let pg: TestDatabase | undefined;
