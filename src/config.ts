@@ -236,7 +236,7 @@ export function loadConfig(env: EnvRecord): Config {
   if (!liaison.ok) problems.push(...liaison.problems);
   const platforms: Partial<Record<PlatformName, unknown>> = {};
   for (const platform of PLATFORMS) {
-    const own = platform.readConfig(env);
+    const own = platform.readConfig(env, Object.keys(platforms) as PlatformName[]);
     problems.push(...own.problems);
     if (own.settings !== undefined) platforms[platform.name] = own.settings;
   }
@@ -245,7 +245,8 @@ export function loadConfig(env: EnvRecord): Config {
 
   return {
     port: e.PORT,
-    host: e.HOST ?? "0.0.0.0",
+    // A console that lets anyone act as any member listens on this machine alone unless HOST says otherwise.
+    host: e.HOST ?? (onlyLoopbackPlatforms(platforms) ? "127.0.0.1" : "0.0.0.0"),
     dataDir: e.DATA_DIR ?? "./data",
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
@@ -268,6 +269,11 @@ export function loadConfig(env: EnvRecord): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     platforms,
   };
+}
+
+function onlyLoopbackPlatforms(platforms: Partial<Record<PlatformName, unknown>>): boolean {
+  const on = PLATFORMS.filter((p) => platforms[p.name] !== undefined);
+  return on.length > 0 && on.every((p) => p.loopbackByDefault);
 }
 
 /** The platforms this config enables. */

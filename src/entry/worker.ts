@@ -21,7 +21,8 @@ type WorkerEnv = Record<string, string | undefined>;
  * migrations are applied beforehand with `npx drizzle-kit migrate`.
  */
 function build(env: WorkerEnv) {
-  const config = loadConfig(env);
+  // The local console keeps its chats in one process's memory: it has no place on Workers' isolates.
+  const config = loadConfig({ ...env, LOCAL_CONSOLE: "off" });
   if (!config.databaseUrl)
     throw new Error("DATABASE_URL: Workers 上必须设置（Workers 无法使用嵌入式数据库）");
   const logger = createLogger(config.logLevel);

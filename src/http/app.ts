@@ -23,6 +23,8 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = []): Hono {
   const platforms = deps.platforms ?? new Map();
   // Before any route: every body (webhooks, admin routes) is capped before anything reads it.
   app.use("*", limitBodies(deps.config.maxBodyBytes, deps.logger));
+  // Before the default page: a module may serve `/` itself (the local console does).
+  for (const mount of modules) mount(app);
 
   app.get("/", (c) => c.text("支部助手（zhibu）正在运行。健康检查：/healthz\n"));
 
@@ -49,7 +51,6 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = []): Hono {
   if (deps.sink) {
     for (const adapter of platforms.values()) adapter.receiver.routes?.(app, deps.sink);
   }
-  for (const mount of modules) mount(app);
 
   app.notFound((c) => c.json({ error: "not_found" }, 404));
   app.onError((error, c) => {

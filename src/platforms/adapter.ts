@@ -87,8 +87,13 @@ export interface PlatformDefinition<S = unknown> {
   readonly label: string;
   /** As the adapter's: lets offline tools (the CLI) address people without building an adapter. */
   readonly identityKind: IdentityKind;
-  /** `settings` when configured; `problems` name the variable to fix. */
-  readConfig(env: EnvRecord): { settings?: S; problems: string[] };
+  /**
+   * `settings` when configured; `problems` name the variable to fix. `others`: the platforms configured
+   * before this one in the registry (the local console steps aside for real ones).
+   */
+  readConfig(env: EnvRecord, others?: readonly PlatformName[]): { settings?: S; problems: string[] };
+  /** When it is the only platform, the server listens on 127.0.0.1 unless HOST says otherwise. */
+  readonly loopbackByDefault?: boolean;
   /** The start-up line when the platform is not configured: which variables enable it. */
   readonly notConfigured: string;
   create(settings: S, deps: AdapterDeps): Promise<PlatformAdapter>;

@@ -4,5 +4,10 @@
  */
 import type { PlatformDefinition } from "./adapter.ts";
 import { feishuPlatform } from "./feishu/index.ts";
+import { localPlatform } from "./local/index.ts";
 
-export const PLATFORMS: readonly PlatformDefinition[] = [feishuPlatform];
+export const PLATFORMS: readonly PlatformDefinition[] = [
+  feishuPlatform,
+  // Last: it steps aside when a platform above is configured.
+  localPlatform,
+];

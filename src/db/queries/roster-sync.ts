@@ -386,7 +386,8 @@ async function syncMembers(
       );
     }
     for (const have of mine) {
-      if (have.value === "") continue;
+      // The local console's ids are its own (one per member), not the roster file's to remove.
+      if (have.value === "" || have.platform === "local") continue;
       if (!wantedIds.some((w) => w.platform === have.platform && w.kind === have.kind)) {
         await tx
           .delete(memberIdentities)
