@@ -3,6 +3,7 @@
  * example organ for an empty database, and time travel — the console's clock moves forward and the
  * scheduler runs at once, so tomorrow's reminders and cards arrive now.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { ensureLocalAddresses, hasAnyOrganisation, listConsoleRoster } from "../db/queries/local-console.ts";
 import type { Database } from "../db/types.ts";
@@ -12,7 +13,12 @@ import type { ConsoleRoster, LocalConsoleHost } from "../platforms/local/routes.
 import { importRoster } from "./import-roster.ts";
 import type { RunningBot } from "./running-bot.ts";
 
-export const EXAMPLE_ROSTER_URL = new URL("../../examples/org.yaml", import.meta.url);
+// From src/app/ (tsx, tests) the file is two levels up; from the bundled dist/node.mjs, one.
+export const EXAMPLE_ROSTER_URL =
+  [
+    new URL("../../examples/org.yaml", import.meta.url),
+    new URL("../examples/org.yaml", import.meta.url),
+  ].find((u) => existsSync(u)) ?? new URL("../../examples/org.yaml", import.meta.url);
 
 /** Waiting for the bot after a line or click, at most this long: the page polls for anything later. */
 const SETTLE_LIMIT_MS = 5000;
