@@ -10,7 +10,7 @@
  * callbacks/s with p99 under 100 ms, every accepted sign-in in the database, and every card's last
  * patch showing its final count.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { count, eq, inArray, sql } from "drizzle-orm";
 import { importRoster } from "../src/app/import-roster.ts";
@@ -225,13 +225,13 @@ export async function benchSignin(options: Partial<SigninBenchOptions> = {}): Pr
     }
     const history = await seedHistory(db.db, o.historyMonths);
 
+    // What `npm start` runs: the bundled entry, built the same way.
+    execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
     server = spawn(
       process.execPath,
       [
         ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
-        "--import",
-        "tsx",
-        "src/entry/node.ts",
+        "dist/node.mjs",
       ],
       {
         env: {
