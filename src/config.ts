@@ -159,6 +159,8 @@ const envShape = {
     (n) => Number.isInteger(n) && n >= 1 && n <= 90,
     "应为 1–90 之间的整数（天）",
   ),
+  STATUS_DIGEST: flag(true),
+  STATUS_DIGEST_TIME: clockTime,
   ADMIN_CONTACT: optionalText,
   MAX_BODY_BYTES: number(
     1_048_576,
@@ -210,6 +212,12 @@ export interface Config {
     /** Days after which an unstudied item, or an unrecorded meeting, makes a branch overdue. */
     overdueDays: number;
   };
+  status: {
+    /** The monthly digest (机关情况 to the 机关党委, 支部情况 to each branch chat) on the month's first working day. */
+    digestEnabled: boolean;
+    /** Local HH:MM it goes out. */
+    digestTime: string;
+  };
   /** Who users should ask when they are not in the roster (shown in replies). */
   adminContact: string;
   /** Largest request body the HTTP app reads; larger ones are refused with 413 before being read. */
@@ -258,6 +266,7 @@ export function loadConfig(env: EnvRecord): Config {
     },
     meetings: { signInLeadMinutes: e.SIGN_IN_LEAD_MINUTES, defaultMinutes: e.MEETING_DEFAULT_MINUTES },
     study: { overdueDays: e.STUDY_OVERDUE_DAYS },
+    status: { digestEnabled: e.STATUS_DIGEST, digestTime: e.STATUS_DIGEST_TIME },
     adminContact: e.ADMIN_CONTACT ?? "机关党委办公室",
     maxBodyBytes: e.MAX_BODY_BYTES,
     platforms,

@@ -6,6 +6,7 @@
 import { coreFeature } from "./core/index.ts";
 import type { FeatureModule } from "./feature.ts";
 import { meetingsFeature } from "./meetings/index.ts";
+import { statusFeature } from "./status/index.ts";
 import { studyFeature } from "./study/index.ts";
 
-export const FEATURES: readonly FeatureModule[] = [coreFeature, meetingsFeature, studyFeature];
+export const FEATURES: readonly FeatureModule[] = [coreFeature, meetingsFeature, studyFeature, statusFeature];

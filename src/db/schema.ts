@@ -300,6 +300,21 @@ export const attendance = pgTable(
   ],
 );
 
+/**
+ * Per meeting: invitees and invitees present, kept by statement triggers on meeting_invitees and
+ * attendance (migration 0005_status-counts) in the very statement that writes them, so 支部情况 and
+ * 机关情况 read one row per meeting instead of counting attendance — never stale, whoever writes. A table
+ * of its own, not columns of meetings: a sign-in then never waits on the lock of a meeting being
+ * closed or edited (and closing, which writes attendance after the meeting, cannot deadlock with it).
+ */
+export const meetingTallies = pgTable("meeting_tallies", {
+  meetingId: uuid("meeting_id")
+    .primaryKey()
+    .references(() => meetings.id, { onDelete: "cascade" }),
+  expected: integer("expected").notNull().default(0),
+  present: integer("present").notNull().default(0),
+});
+
 // ── 第一议题 ─────────────────────────────────────────────────────────────────
 
 export const studyItems = pgTable(

@@ -59,6 +59,7 @@ export function cardText(card: CardView): string {
     if (b.type === "fields") for (const f of b.fields) lines.push(`${f.label}：${f.value}`);
     if (b.type === "buttons") lines.push(b.buttons.map((x) => `[${x.label}]`).join(" "));
     if (b.type === "link") lines.push(`${b.label} ${b.url}`);
+    if (b.type === "chart") lines.push(`〔图表〕${b.title}：${b.fallback}`);
     if (b.type === "form") lines.push(...b.inputs.map((i) => `<${i.label}>`), `[${b.submit.label}]`);
   }
   return lines.filter(Boolean).join("\n");
