@@ -60,9 +60,44 @@ CREATE TRIGGER attendance_tally_upd AFTER UPDATE ON attendance
 CREATE TRIGGER attendance_tally_del AFTER DELETE ON attendance
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION zhibu_tally_attendance();
 --> statement-breakpoint
--- Meetings held before this migration.
+-- study_firsts: the first study per branch and item, in the organ's time zone.
+CREATE FUNCTION zhibu_study_firsts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO study_firsts AS f (branch_id, study_item_id, first_on)
+      SELECT m.branch_id, r.study_item_id, min((m.starts_at AT TIME ZONE o.timezone)::date)
+      FROM new_rows r JOIN meetings m ON m.id = r.meeting_id JOIN organisations o ON o.id = m.org_id
+      WHERE m.branch_id IS NOT NULL
+      GROUP BY m.branch_id, r.study_item_id
+    ON CONFLICT (branch_id, study_item_id) DO UPDATE SET first_on = least(f.first_on, excluded.first_on);
+  ELSE
+    -- Records removed (rare: a meeting deleted): their items are worked out again for every branch.
+    DELETE FROM study_firsts f WHERE f.study_item_id IN (SELECT study_item_id FROM old_rows);
+    INSERT INTO study_firsts (branch_id, study_item_id, first_on)
+      SELECT m.branch_id, r.study_item_id, min((m.starts_at AT TIME ZONE o.timezone)::date)
+      FROM first_agenda_records r JOIN meetings m ON m.id = r.meeting_id JOIN organisations o ON o.id = m.org_id
+      WHERE m.branch_id IS NOT NULL AND r.study_item_id IN (SELECT study_item_id FROM old_rows)
+      GROUP BY m.branch_id, r.study_item_id;
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER first_agenda_records_firsts_ins AFTER INSERT ON first_agenda_records
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION zhibu_study_firsts();
+--> statement-breakpoint
+CREATE TRIGGER first_agenda_records_firsts_del AFTER DELETE ON first_agenda_records
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION zhibu_study_firsts();
+--> statement-breakpoint
+-- What was recorded before this migration.
 INSERT INTO meeting_tallies (meeting_id, expected, present)
   SELECT i.meeting_id, count(*)::int, count(*) FILTER (WHERE a.status = 'present')::int
   FROM meeting_invitees i
   LEFT JOIN attendance a ON a.meeting_id = i.meeting_id AND a.member_id = i.member_id
   GROUP BY i.meeting_id;
+--> statement-breakpoint
+INSERT INTO study_firsts (branch_id, study_item_id, first_on)
+  SELECT m.branch_id, r.study_item_id, min((m.starts_at AT TIME ZONE o.timezone)::date)
+  FROM first_agenda_records r JOIN meetings m ON m.id = r.meeting_id JOIN organisations o ON o.id = m.org_id
+  WHERE m.branch_id IS NOT NULL
+  GROUP BY m.branch_id, r.study_item_id;

@@ -364,6 +364,25 @@ export const firstAgendaRecords = pgTable(
   ],
 );
 
+/**
+ * Per branch and study item, the local date of the branch's first study of it: kept by statement
+ * triggers on first_agenda_records (migration 0005_status-counts), so 支部情况 and 机关情况 read one
+ * narrow row per item studied instead of joining every record to its meeting.
+ */
+export const studyFirsts = pgTable(
+  "study_firsts",
+  {
+    branchId: uuid("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "cascade" }),
+    studyItemId: uuid("study_item_id")
+      .notNull()
+      .references(() => studyItems.id, { onDelete: "cascade" }),
+    firstOn: day("first_on").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.branchId, t.studyItemId] })],
+);
+
 /** 贯彻落实措施, each with an owner. */
 export const followUpMeasures = pgTable(
   "follow_up_measures",

@@ -9,7 +9,7 @@ import type { CardView } from "../../platforms/types.ts";
 import type { MeetingDeps } from "./deps.ts";
 import { meetingLedgerCard } from "./meeting-ledger.ts";
 
-/** Each branch's meetings starting on or after the local date `from`, oldest first (every branch asked is a key). */
+/** Each branch's meetings starting on or after the local date `from` (every branch asked is a key). */
 export async function meetingSummaryFor(
   db: Executor,
   q: { branchIds: readonly string[]; from: string; timeZone: string },

@@ -23,7 +23,7 @@ export interface MeetingTallyRow {
 }
 
 /**
- * Every meeting of these branches starting on or after the local date `from`, oldest first. The
+ * Every meeting of these branches starting on or after the local date `from`, in no order. The
  * branches' index (branch_id, starts_at) answers it; dates are made local in the database.
  */
 export async function branchMeetingTallies(
@@ -41,8 +41,7 @@ export async function branchMeetingTallies(
         from meetings m
         left join meeting_tallies t on t.meeting_id = m.id
         where m.branch_id = any(${ids}::uuid[])
-          and m.starts_at >= (${q.from}::date)::timestamp at time zone ${q.timeZone}
-        order by m.starts_at`,
+          and m.starts_at >= (${q.from}::date)::timestamp at time zone ${q.timeZone}`,
   );
   return rows.map((r) => ({
     id: String(r.id),

@@ -1,7 +1,7 @@
 /**
  * What the 第一议题 feature tells other features about branches (src/app/study/summary.ts): items
- * pending, how many of them overdue, and the median days from publication to first study this year —
- * aggregated in one statement for any number of branches.
+ * pending, how many of them overdue, and the median days from publication to first study this year.
+ * Reads study_firsts (one row per branch and item studied, kept by triggers), never the records.
  */
 import { sql } from "drizzle-orm";
 import { rawRows } from "../raw-rows.ts";
@@ -16,8 +16,9 @@ export interface BranchStudyFigures {
 }
 
 /**
- * Items for every branch (scope `all`) the branch has not studied in any meeting yet are pending; a
- * pending item added (or published, if later) before `overdueBefore` is overdue — as isOverdue says.
+ * Items for every branch (scope `all`) the branch has not studied yet are pending; a pending item
+ * added (or published, if later) before `overdueBefore` is overdue — as isOverdue says. Counted as
+ * "all items less those studied", so the statement reads only the rows of items a branch did study.
  */
 export async function branchStudyFigures(
   db: Executor,
@@ -35,32 +36,31 @@ export async function branchStudyFigures(
     db,
     sql`with items as (
           select i.id, i.published_on,
-                 greatest(i.published_on, (i.created_at at time zone ${q.timeZone})::date) as since
+                 greatest(i.published_on, (i.created_at at time zone ${q.timeZone})::date) < ${q.overdueBefore}::date as old
           from study_items i where i.org_id = ${q.orgId} and i.scope = 'all'
-        ), firsts as (
-          select m.branch_id, r.study_item_id, min((m.starts_at at time zone ${q.timeZone})::date) as studied_on
-          from meetings m join first_agenda_records r on r.meeting_id = m.id
-          where m.branch_id = any(${ids}::uuid[])
-          group by m.branch_id, r.study_item_id
+        ), totals as (
+          select count(*) as items, count(*) filter (where old) as old_items from items
+        ), studied as (
+          select f.branch_id, count(*) as studied, count(*) filter (where i.old) as studied_old,
+            percentile_cont(0.5) within group (order by f.first_on - i.published_on)
+              filter (where f.first_on >= ${q.yearStart}::date) as median_lag
+          from study_firsts f join items i on i.id = f.study_item_id
+          where f.branch_id = any(${ids}::uuid[])
+          group by f.branch_id
         )
-        select b.id as branch_id,
-          count(i.id) filter (where f.studied_on is null) as pending,
-          count(i.id) filter (where f.studied_on is null and i.since < ${q.overdueBefore}::date) as overdue,
-          percentile_cont(0.5) within group (order by f.studied_on - i.published_on)
-            filter (where f.studied_on >= ${q.yearStart}::date) as median_lag
-        from unnest(${ids}::uuid[]) as b(id)
-        cross join items i
-        left join firsts f on f.branch_id = b.id and f.study_item_id = i.id
-        group by b.id`,
+        select s.*, t.items, t.old_items from totals t left join studied s on true`,
   );
-  const byId = new Map(rows.map((r) => [String(r.branch_id), r]));
+  const totals = rows[0];
+  const items = Number(totals?.items ?? 0);
+  const oldItems = Number(totals?.old_items ?? 0);
+  const byId = new Map(rows.filter((r) => r.branch_id).map((r) => [String(r.branch_id), r]));
   return q.branchIds.map((branchId) => {
     const r = byId.get(branchId);
     const lag = r?.median_lag;
     return {
       branchId,
-      pending: Number(r?.pending ?? 0),
-      overdue: Number(r?.overdue ?? 0),
+      pending: items - Number(r?.studied ?? 0),
+      overdue: oldItems - Number(r?.studied_old ?? 0),
       medianLagDays: lag === null || lag === undefined ? null : Math.round(Number(lag) * 10) / 10,
     };
   });
