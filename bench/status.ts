@@ -10,6 +10,7 @@ import { sql } from "drizzle-orm";
 import { liaisonSource } from "../src/app/status/liaison-source.ts";
 import { branchReports, partyBranches, type StatusSettings, worstFirst } from "../src/app/status/reports.ts";
 import { branchStatusCard, overviewCard } from "../src/app/views/status-cards.ts";
+import { createPostgresDatabase } from "../src/db/client-postgres.ts";
 import { findBranchByChat } from "../src/db/queries/branch-chats.ts";
 import { statusBranches } from "../src/db/queries/status.ts";
 import type { Database } from "../src/db/types.ts";
@@ -61,14 +62,20 @@ async function planSummary(db: Database, query: ReturnType<typeof sql>): Promise
 
 export async function benchStatus(): Promise<BenchResult> {
   const url = process.env.TEST_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
-  const db = await createFreshPostgres(url);
-  if (process.env.BENCH_KEEP_DB) db.close = async () => console.log(`  kept database ${db.url}`);
+  // BENCH_STATUS_KEEP=1 keeps the seeded database and prints its URL; BENCH_STATUS_DB=<url> reuses it.
+  const reuse = process.env.BENCH_STATUS_DB;
+  const db = reuse
+    ? { ...createPostgresDatabase(reuse, { max: 20 }), url: reuse }
+    : await createFreshPostgres(url);
+  if (process.env.BENCH_STATUS_KEEP) db.close = async () => console.log(`  kept database ${db.url}`);
   const lines: string[] = [];
   try {
     const t0 = performance.now();
-    const counts = await seedLargeOrgan(db.db, LARGE_ORGAN);
+    const counts = reuse ? { reused: 1 } : await seedLargeOrgan(db.db, LARGE_ORGAN);
     lines.push(
-      `  seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${Object.entries(counts)
+      `  ${reuse ? "reused" : "seeded"} in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${Object.entries(
+        counts,
+      )
         .map(([k, v]) => `${k} ${v.toLocaleString("en")}`)
         .join(", ")}`,
     );
@@ -121,9 +128,8 @@ export async function benchStatus(): Promise<BenchResult> {
             where m.branch_id = any(${ids(all.map((b) => b.id))}::uuid[]) and m.starts_at >= timestamptz '2025-12-01'`,
       ],
       [
-        "first studies of one branch",
-        sql`select m.branch_id, r.study_item_id, min(m.starts_at) from meetings m join first_agenda_records r on r.meeting_id = m.id
-            where m.branch_id = any(${ids([one])}::uuid[]) group by 1, 2`,
+        "第一议题 firsts of one branch",
+        sql`select f.branch_id, count(*) from study_firsts f where f.branch_id = any(${ids([one])}::uuid[]) group by 1`,
       ],
     ];
     for (const [name, q] of plans) lines.push(`  plan, ${name}: ${(await planSummary(db.db, q)).join("; ")}`);

@@ -24,7 +24,8 @@ export interface MeetingTallyRow {
 
 /**
  * Every meeting of these branches starting on or after the local date `from`, in no order. The
- * branches' index (branch_id, starts_at) answers it; dates are made local in the database.
+ * covering index meetings_status_idx (migration 0005) answers it without reading the meetings' rows;
+ * dates are made local in the database.
  */
 export async function branchMeetingTallies(
   db: Executor,
@@ -35,8 +36,8 @@ export async function branchMeetingTallies(
   const rows = await rawRows(
     db,
     sql`select m.id, m.branch_id, m.kind, m.party_group_id, m.state,
-          to_char(m.starts_at at time zone ${q.timeZone}, 'YYYY-MM-DD') as held_on,
-          to_char(m.closed_at at time zone ${q.timeZone}, 'YYYY-MM-DD') as closed_on,
+          (m.starts_at at time zone ${q.timeZone})::date::text as held_on,
+          (m.closed_at at time zone ${q.timeZone})::date::text as closed_on,
           coalesce(t.expected, 0) as expected, coalesce(t.present, 0) as present
         from meetings m
         left join meeting_tallies t on t.meeting_id = m.id
