@@ -161,6 +161,7 @@ const envShape = {
   ),
   STATUS_DIGEST: flag(true),
   STATUS_DIGEST_TIME: clockTime,
+  STATUS_TERM_REMINDERS: flag(true),
   ADMIN_CONTACT: optionalText,
   MAX_BODY_BYTES: number(
     1_048_576,
@@ -217,6 +218,8 @@ export interface Config {
     digestEnabled: boolean;
     /** Local HH:MM it goes out. */
     digestTime: string;
+    /** 换届 reminders to the 书记 and the 机关党委 before a committee's term ends. */
+    termReminders: boolean;
   };
   /** Who users should ask when they are not in the roster (shown in replies). */
   adminContact: string;
@@ -266,7 +269,11 @@ export function loadConfig(env: EnvRecord): Config {
     },
     meetings: { signInLeadMinutes: e.SIGN_IN_LEAD_MINUTES, defaultMinutes: e.MEETING_DEFAULT_MINUTES },
     study: { overdueDays: e.STUDY_OVERDUE_DAYS },
-    status: { digestEnabled: e.STATUS_DIGEST, digestTime: e.STATUS_DIGEST_TIME },
+    status: {
+      digestEnabled: e.STATUS_DIGEST,
+      digestTime: e.STATUS_DIGEST_TIME,
+      termReminders: e.STATUS_TERM_REMINDERS,
+    },
     adminContact: e.ADMIN_CONTACT ?? "机关党委办公室",
     maxBodyBytes: e.MAX_BODY_BYTES,
     platforms,

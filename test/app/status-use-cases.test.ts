@@ -91,7 +91,7 @@ describe.each(databaseTargets)("支部情况 on $name", (target) => {
 
   // One organ and one year for the whole file; the clock only moves forward, the digest last.
   beforeAll(async () => {
-    m = await startMemoryBot(target);
+    m = await startMemoryBot(target, { env: { STATUS_DIGEST: "true", STATUS_TERM_REMINDERS: "true" } });
     const db = m.db.db;
     // The organ has used the bot since mid-2025: nothing of 2026 is prorated.
     const created = new Date("2025-06-01T00:00:00Z");

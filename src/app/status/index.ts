@@ -188,7 +188,9 @@ export const statusFeature: FeatureModule = {
           recipients,
           loadCalendar: loadWorkCalendar,
         }),
-        createTermReminderPlanner({ localTime: config.scheduler.workdayTime, recipients }),
+        ...(config.status.termReminders
+          ? [createTermReminderPlanner({ localTime: config.scheduler.workdayTime, recipients })]
+          : []),
       ],
     };
   },
