@@ -160,6 +160,9 @@ const envShape = {
     (n) => Number.isInteger(n) && n >= 1 && n <= 90,
     "应为 1–90 之间的整数（天）",
   ),
+  STATUS_DIGEST: flag(true),
+  STATUS_DIGEST_TIME: clockTime,
+  STATUS_TERM_REMINDERS: flag(true),
   ADMIN_CONTACT: optionalText,
   MAX_BODY_BYTES: number(
     1_048_576,
@@ -213,6 +216,14 @@ export interface Config {
   };
   /** 联系点: card day and time, report month, nudges, the yearly 调研 rule, overdue problems (LIAISON_*). */
   liaison: LiaisonSettings;
+  status: {
+    /** The monthly digest (机关情况 to the 机关党委, 支部情况 to each branch chat) on the month's first working day. */
+    digestEnabled: boolean;
+    /** Local HH:MM it goes out. */
+    digestTime: string;
+    /** 换届 reminders to the 书记 and the 机关党委 before a committee's term ends. */
+    termReminders: boolean;
+  };
   /** Who users should ask when they are not in the roster (shown in replies). */
   adminContact: string;
   /** Largest request body the HTTP app reads; larger ones are refused with 413 before being read. */
@@ -265,6 +276,11 @@ export function loadConfig(env: EnvRecord): Config {
     meetings: { signInLeadMinutes: e.SIGN_IN_LEAD_MINUTES, defaultMinutes: e.MEETING_DEFAULT_MINUTES },
     study: { overdueDays: e.STUDY_OVERDUE_DAYS },
     liaison: liaison.settings,
+    status: {
+      digestEnabled: e.STATUS_DIGEST,
+      digestTime: e.STATUS_DIGEST_TIME,
+      termReminders: e.STATUS_TERM_REMINDERS,
+    },
     adminContact: e.ADMIN_CONTACT ?? "机关党委办公室",
     maxBodyBytes: e.MAX_BODY_BYTES,
     platforms,

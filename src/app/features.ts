@@ -7,6 +7,7 @@ import { coreFeature } from "./core/index.ts";
 import type { FeatureModule } from "./feature.ts";
 import { liaisonFeature } from "./liaison/index.ts";
 import { meetingsFeature } from "./meetings/index.ts";
+import { statusFeature } from "./status/index.ts";
 import { studyFeature } from "./study/index.ts";
 
 export const FEATURES: readonly FeatureModule[] = [
@@ -14,4 +15,5 @@ export const FEATURES: readonly FeatureModule[] = [
   meetingsFeature,
   studyFeature,
   liaisonFeature,
+  statusFeature,
 ];

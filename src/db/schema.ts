@@ -307,6 +307,21 @@ export const attendance = pgTable(
   ],
 );
 
+/**
+ * Per meeting: invitees and invitees present, kept by statement triggers on meeting_invitees and
+ * attendance (migration 0005_status-counts) in the very statement that writes them, so 支部情况 and
+ * 机关情况 read one row per meeting instead of counting attendance — never stale, whoever writes. A table
+ * of its own, not columns of meetings: a sign-in then never waits on the lock of a meeting being
+ * closed or edited (and closing, which writes attendance after the meeting, cannot deadlock with it).
+ */
+export const meetingTallies = pgTable("meeting_tallies", {
+  meetingId: uuid("meeting_id")
+    .primaryKey()
+    .references(() => meetings.id, { onDelete: "cascade" }),
+  expected: integer("expected").notNull().default(0),
+  present: integer("present").notNull().default(0),
+});
+
 // ── 第一议题 ─────────────────────────────────────────────────────────────────
 
 export const studyItems = pgTable(
@@ -354,6 +369,25 @@ export const firstAgendaRecords = pgTable(
     uniqueIndex("first_agenda_records_uq").on(t.meetingId, t.studyItemId),
     index("first_agenda_records_item_idx").on(t.studyItemId),
   ],
+);
+
+/**
+ * Per branch and study item, the local date of the branch's first study of it: kept by statement
+ * triggers on first_agenda_records (migration 0005_status-counts), so 支部情况 and 机关情况 read one
+ * narrow row per item studied instead of joining every record to its meeting.
+ */
+export const studyFirsts = pgTable(
+  "study_firsts",
+  {
+    branchId: uuid("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "cascade" }),
+    studyItemId: uuid("study_item_id")
+      .notNull()
+      .references(() => studyItems.id, { onDelete: "cascade" }),
+    firstOn: day("first_on").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.branchId, t.studyItemId] })],
 );
 
 /** 贯彻落实措施, each with an owner. */

@@ -39,8 +39,24 @@ function ymd(date: string): [number, number] {
   return [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
 }
 
+// Status cards ask for the same few periods thousands of times (the organ overview: every rule of every
+// branch over three windows); periods are immutable, so each is worked out once. Bounded: a day is a key.
+const containing = new Map<string, Period>();
+const within = new Map<string, readonly Period[]>();
+const MEMO_LIMIT = 50_000;
+
 /** The period of `unit` that contains `date`. */
 export function periodContaining(date: string, unit: PeriodUnit): Period {
+  const key = `${unit}|${date}`;
+  const known = containing.get(key);
+  if (known) return known;
+  if (containing.size > MEMO_LIMIT) containing.clear();
+  const period = computePeriod(date, unit);
+  containing.set(key, Object.freeze(period));
+  return period;
+}
+
+function computePeriod(date: string, unit: PeriodUnit): Period {
   const [year, month] = ymd(date);
   const size = PERIOD_MONTHS[unit];
   const index = Math.floor((month - 1) / size);
@@ -60,10 +76,15 @@ export function periodContaining(date: string, unit: PeriodUnit): Period {
 /** The periods of `unit` that make up `outer`, in order; `unit` must not be longer than `outer`. */
 export function periodsWithin(outer: Period, unit: PeriodUnit): Period[] {
   if (PERIOD_MONTHS[unit] > PERIOD_MONTHS[outer.unit]) return [];
+  const key = `${unit}|${outer.start}|${outer.end}`;
+  const known = within.get(key);
+  if (known) return [...known];
   const out: Period[] = [];
   for (let d = outer.start; d <= outer.end; d = addDays(periodContaining(d, unit).end, 1)) {
     out.push(periodContaining(d, unit));
   }
+  if (within.size > MEMO_LIMIT) within.clear();
+  within.set(key, Object.freeze([...out]));
   return out;
 }
 

@@ -35,14 +35,14 @@ function section(w: WindowStatus): string[] {
   return [`【${w.title}】`, ...w.kinds.map(kindLine), attendanceLine(w.attendance)];
 }
 
-function studyLine(s: StatusExtras["study"]): string {
+export function studyLine(s: StatusExtras["study"]): string {
   const pending =
     s.pending === 0 ? "无待学材料" : `待学 ${s.pending} 项${s.overdue ? `，其中逾期 ${s.overdue} 项` : ""}`;
   const lag = s.medianLagDays === null ? "本年暂无学习记录" : `本年从发表到学习中位 ${s.medianLagDays} 天`;
   return `第一议题：${pending}；${lag}`;
 }
 
-function liaisonLine(l: StatusExtras["liaison"], openProblems: number): string {
+export function liaisonLine(l: StatusExtras["liaison"], openProblems: number): string {
   const updates =
     l.updatesExpected === 0 && l.updatesReceived === 0
       ? "本年暂无联系领导的工作情况"

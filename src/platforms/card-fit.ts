@@ -114,6 +114,8 @@ function cutBlock(b: CardBlock, text: number, list: number): CardBlock {
       };
     case "divider":
       return b;
+    case "chart":
+      return { ...b, fallback: truncateText(b.fallback, text) };
   }
 }
 

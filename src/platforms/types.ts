@@ -49,8 +49,27 @@ export interface CardInput {
   initialValues?: string[];
 }
 
+/** Plain JSON, as a chart's spec is sent. */
+export type ChartJson = string | number | boolean | null | ChartJson[] | { [key: string]: ChartJson };
+
+/**
+ * A chart: a VChart spec (line, bar) with no callbacks, as Feishu card 2.0's chart element takes it.
+ * Platforms that draw no charts show `fallback` instead, so the figures are never lost.
+ */
+export interface CardChart {
+  type: "chart";
+  title: string;
+  spec: { [key: string]: ChartJson };
+  aspectRatio?: "1:1" | "2:1" | "4:3" | "16:9";
+  /** "420px", for a bar chart whose height grows with its rows; the ratio is then ignored. */
+  height?: string;
+  /** The same figures as text. */
+  fallback: string;
+}
+
 export type CardBlock =
   | { type: "markdown"; text: string }
+  | CardChart
   | { type: "fields"; fields: { label: string; value: string }[] }
   | { type: "divider" }
   | { type: "note"; text: string }

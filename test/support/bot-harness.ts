@@ -68,6 +68,9 @@ export async function startBotHarness(
     FEISHU_BOT_NAME: BOT,
     // Tests send many messages to one chat in a row; the per-chat pause is exercised in the scheduler's own tests.
     OUTBOX_TARGET_INTERVAL_MS: "1000",
+    // Month-start digests and 换届 reminders of the example organ stay out of other features' counts.
+    STATUS_DIGEST: "false",
+    STATUS_TERM_REMINDERS: "false",
     ...env,
   });
   const feishu = config.platforms.feishu as FeishuConfig | undefined;

@@ -60,6 +60,7 @@ export function cardText(card: CardView): string {
     if (b.type === "fields") for (const f of b.fields) lines.push(`${f.label}：${f.value}`);
     if (b.type === "buttons") lines.push(b.buttons.map((x) => `[${x.label}]`).join(" "));
     if (b.type === "link") lines.push(`${b.label} ${b.url}`);
+    if (b.type === "chart") lines.push(`〔图表〕${b.title}：${b.fallback}`);
     if (b.type === "form") lines.push(...b.inputs.map((i) => `<${i.label}>`), `[${b.submit.label}]`);
   }
   return lines.filter(Boolean).join("\n");
@@ -84,7 +85,14 @@ export async function startMemoryBot(
   const env = options.env ?? {};
   const db = await target.create();
   await importExampleRoster(db.db);
-  const config = loadConfig({ OUTBOX_TARGET_INTERVAL_MS: "1000", ...env });
+  const config = loadConfig({
+    OUTBOX_TARGET_INTERVAL_MS: "1000",
+    // The monthly digest and 换届 reminders would add messages to the example organ's chats at every
+    // month's start and for its expired terms; tests of them turn them on (test/app/status-use-cases.test.ts).
+    STATUS_DIGEST: "false",
+    STATUS_TERM_REMINDERS: "false",
+    ...env,
+  });
   // Stands in for Feishu so the example roster's open_ids address people; no Feishu JSON is involved.
   const platform = createMemoryPlatform({ name: "feishu", identityKind: "open_id" });
   const platforms = new Map([[platform.name, platform]]);

@@ -8,7 +8,7 @@ import type { MeetingDeps } from "./deps.ts";
 
 /** @支部助手 会议记录: this quarter's meetings with attendance, for the branch's committee. */
 export async function meetingLedgerCard(
-  deps: MeetingDeps,
+  deps: Pick<MeetingDeps, "db" | "timeZone">,
   branch: { id: string; name: string },
   now: Date,
 ): Promise<CardView> {

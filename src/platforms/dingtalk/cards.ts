@@ -155,6 +155,9 @@ function textOf(b: CardBlock): string | undefined {
       return "---";
     case "link":
       return `[${escapeMarkdown(b.label)}](${b.url})`;
+    case "chart":
+      // The template draws no charts: the same figures as text.
+      return `**${escapeMarkdown(b.title)}**\n${escapeMarkdown(b.fallback)}`;
     default:
       return undefined;
   }

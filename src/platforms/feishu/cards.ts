@@ -144,6 +144,16 @@ function block(b: CardBlock): FeishuElement[] {
           },
         ]),
       ];
+    case "chart":
+      return [
+        {
+          tag: "chart",
+          chart_spec: b.spec,
+          // Both sizes given would leave the height ignored; a fixed height wins for tall bar charts.
+          ...(b.height ? { height: b.height } : { aspect_ratio: b.aspectRatio ?? "16:9" }),
+          preview: true,
+        },
+      ];
     case "form":
       return [
         {

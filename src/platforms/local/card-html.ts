@@ -154,6 +154,9 @@ function renderBlock(block: CardBlock, ctx: { messageId: string; next: () => num
   switch (block.type) {
     case "markdown":
       return `<div class="md">${renderMarkdown(block.text)}</div>`;
+    case "chart":
+      // The same VChart spec the Feishu card carries, drawn here; the text fallback under it for reading.
+      return `${renderChart(block.title, block.spec)}<div class="note muted">${renderMarkdown(block.fallback)}</div>`;
     case "fields":
       return `<dl class="fields">${block.fields.map((f) => `<div><dt>${escapeHtml(f.label)}</dt><dd>${renderMarkdown(f.value)}</dd></div>`).join("")}</dl>`;
     case "divider":

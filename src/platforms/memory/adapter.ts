@@ -77,6 +77,24 @@ export function cardActions(card: CardView): { label: string; value: ActionValue
   });
 }
 
+/**
+ * A chart's spec must be plain JSON, as Feishu takes it ("图表组件暂不支持 JavaScript 语法"): a function,
+ * undefined or a non-finite number in it would be lost or refused there, so it is refused here too.
+ */
+export function chartProblem(card: CardView): string | undefined {
+  for (const b of card.blocks) {
+    if (b.type !== "chart") continue;
+    const bad = (v: unknown): boolean =>
+      typeof v === "function" ||
+      v === undefined ||
+      (typeof v === "number" && !Number.isFinite(v)) ||
+      (Array.isArray(v) ? v.some(bad) : typeof v === "object" && v !== null && Object.values(v).some(bad));
+    if (bad(b.spec)) return `chart "${b.title}" is not plain JSON`;
+    if (!b.fallback) return `chart "${b.title}" has no text fallback`;
+  }
+  return undefined;
+}
+
 export function createMemoryPlatform(options: MemoryOptions): MemoryPlatform {
   const sent: MemoryMessage[] = [];
   // Like Feishu's uuid: a retried send with the same key never posts twice.
@@ -101,6 +119,8 @@ export function createMemoryPlatform(options: MemoryOptions): MemoryPlatform {
       async send(target, message, { idempotencyKey }) {
         const failure = options.failSend?.(target, message);
         if (failure) throw failure;
+        const problem = message.kind === "card" ? chartProblem(message.card) : undefined;
+        if (problem) throw new PlatformSendError(`memory platform: ${problem}`, false);
         const again = byKey.get(idempotencyKey);
         if (again) return { messageId: again.messageId };
         const m: MemoryMessage = { messageId: `mem_${++seq}`, target, message, idempotencyKey, updates: 0 };
@@ -109,6 +129,8 @@ export function createMemoryPlatform(options: MemoryOptions): MemoryPlatform {
         return { messageId: m.messageId };
       },
       async updateCard(messageId, card) {
+        const problem = chartProblem(card);
+        if (problem) throw new PlatformSendError(`memory platform: ${problem}`, false);
         const m = sent.find((x) => x.messageId === messageId);
         if (!m) throw new PlatformSendError(`memory platform: no message ${messageId}`, false);
         m.message = { kind: "card", card };

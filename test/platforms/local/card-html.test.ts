@@ -13,6 +13,25 @@ const SAMPLES: { [K in CardBlock["type"]]: Extract<CardBlock, { type: K }> } = {
   markdown: { type: "markdown", text: "**第一议题**\n学习 [原文](https://example.org/a?x=1&y=2) <script>" },
   fields: { type: "fields", fields: [{ label: "地点", value: "三楼<会议室>" }] },
   divider: { type: "divider" },
+  chart: {
+    type: "chart",
+    title: "近12个月出勤率（%）",
+    spec: {
+      type: "line",
+      data: [
+        {
+          id: "a",
+          values: [
+            { month: "1月", rate: 80 },
+            { month: "2月", rate: 90 },
+          ],
+        },
+      ],
+      xField: "month",
+      yField: "rate",
+    },
+    fallback: "1月 80%，2月 90%",
+  },
   note: { type: "note", text: "开始前 15 分钟发送签到卡片" },
   buttons: {
     type: "buttons",
@@ -92,6 +111,10 @@ describe("the local console's card renderer", () => {
 
   it("divider and note", () => {
     expect(renderCardHtml(card([SAMPLES.divider]), "m")).toContain("<hr>");
+    const chart = renderCardHtml(card([SAMPLES.chart]), "m");
+    expect(chart).toContain('<div class="chart-title">近12个月出勤率（%）</div>');
+    expect(chart).toContain("<polyline");
+    expect(chart).toContain("1月 80%，2月 90%");
     expect(renderCardHtml(card([SAMPLES.note]), "m")).toContain(
       '<div class="note">开始前 15 分钟发送签到卡片</div>',
     );
@@ -144,7 +167,7 @@ describe("the local console's card renderer", () => {
 
   it("a block kind added later shows its chart (from the Feishu chart spec), its text, or a note", () => {
     const chart = {
-      type: "chart",
+      type: "graph",
       title: "近12个月出勤率（%）",
       spec: {
         type: "line",
@@ -170,7 +193,7 @@ describe("the local console's card renderer", () => {
     expect(html).toContain("<polyline");
     expect(html).toContain(">90</text>");
     const wrapped = {
-      type: "chart",
+      type: "graph",
       chart: {
         title: "出勤",
         spec: {

@@ -1,0 +1,63 @@
+import { branchSecretaries } from "../../db/queries/member-directory.ts";
+import { listOrganisations } from "../../db/queries/organisations.ts";
+import { statusBranches } from "../../db/queries/status.ts";
+import { dueTermReminders, TERM_REMINDER_KIND } from "../../domain/branch-term.ts";
+import type { PlannedMessage } from "../../domain/reminders.ts";
+import { localDate, zonedInstant } from "../../domain/time.ts";
+import { messagesTo, type Recipients } from "../recipients.ts";
+import type { ReminderPlanner } from "../scheduler.ts";
+import { organCommitteeAddresses } from "./organ-addresses.ts";
+
+/**
+ * 换届: 90, 30 and 7 days before a committee's term ends, on the day, then monthly while it is overdue,
+ * its 书记 (privately) and the 机关党委 are reminded — once per slot whatever the number of ticks (the
+ * slot is in the key), on working days at `localTime`.
+ */
+export function createTermReminderPlanner(deps: {
+  localTime: string;
+  recipients: Recipients;
+}): ReminderPlanner {
+  return {
+    name: "status-term-reminders",
+    async plan({ db, now, timeZone }) {
+      const today = localDate(now, timeZone);
+      const dueAt = zonedInstant(today, deps.localTime, timeZone);
+      const messages: PlannedMessage[] = [];
+      for (const org of await listOrganisations(db)) {
+        let organ: Awaited<ReturnType<typeof organCommitteeAddresses>> | undefined;
+        for (const b of await statusBranches(db, { orgId: org.id, timeZone })) {
+          if (b.kind === "organ_committee") continue;
+          const due = dueTermReminders({
+            branchId: b.id,
+            branchName: b.name,
+            electedOn: b.electedOn,
+            termYears: b.termYears,
+            today,
+          });
+          for (const r of due) {
+            if (r.audience === "organ_committee" && !organ)
+              organ = await organCommitteeAddresses(db, deps.recipients, org.id);
+            const addresses =
+              r.audience === "secretary"
+                ? await deps.recipients.members(
+                    db,
+                    (await branchSecretaries(db, b.id)).map((m) => m.id),
+                  )
+                : (organ ?? []);
+            messages.push(
+              ...messagesTo(addresses, {
+                kind: TERM_REMINDER_KIND,
+                subject: r.subject,
+                slot: `${r.audience}:${r.slot}`,
+                message: { kind: "text", text: r.text },
+                dueAt,
+                workdaysOnly: true,
+              }),
+            );
+          }
+        }
+      }
+      return { messages, withdrawals: [] };
+    },
+  };
+}
