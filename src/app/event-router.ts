@@ -23,6 +23,7 @@ import type {
   InboundEvent,
   OutboundMessage,
   PlatformName,
+  ReplyHandle,
   Sender,
 } from "../platforms/types.ts";
 import { ACTION_FIELD, type CardActionEvent, type CardActionRegistry } from "./card-actions.ts";
@@ -106,9 +107,17 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
    * Answers in the chat the event came from, through the outbox in the event's transaction; keyed by the
    * event, so processing it again never answers twice.
    */
-  const replier = (tx: Database, platform: PlatformName, chatId: string, eventId: string) => {
+  const replier = (
+    tx: Database,
+    platform: PlatformName,
+    chatId: string,
+    eventId: string,
+    replyHandle?: ReplyHandle,
+  ) => {
     let n = 0;
-    return async (message: OutboundMessage) => {
+    return async (reply: OutboundMessage) => {
+      // The platform's cheaper reply path (DingTalk's session webhook) travels with the queued reply.
+      const message = replyHandle ? { ...reply, replyHandle } : reply;
       n++;
       const at = now();
       await enqueue(
@@ -145,7 +154,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
       });
       return;
     }
-    const reply = replier(tx, event.platform, event.chatId, event.eventId);
+    const reply = replier(tx, event.platform, event.chatId, event.eventId, event.replyHandle);
     const member = await coalescedQueries(tx).findMember({
       platform: event.platform,
       ids: identitiesOf(adapter, event.sender),

@@ -76,6 +76,13 @@ export interface AdapterDeps {
   background: BackgroundRunner;
   /** The business clock; request signatures are always checked against wall time. */
   now?: () => Date;
+  /** Where a platform with a monthly API quota (DingTalk) counts the calls that use it. */
+  apiUsage?: ApiUsageSink;
+}
+
+/** Counts API calls against a platform's monthly quota; never throws, never waits. */
+export interface ApiUsageSink {
+  record(platform: PlatformName, at: Date): void;
 }
 
 /**

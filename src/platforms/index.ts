@@ -3,6 +3,7 @@
  * PlatformDefinition, plus one line here.
  */
 import type { PlatformDefinition } from "./adapter.ts";
+import { dingtalkPlatform } from "./dingtalk/index.ts";
 import { feishuPlatform } from "./feishu/index.ts";
 
-export const PLATFORMS: readonly PlatformDefinition[] = [feishuPlatform];
+export const PLATFORMS: readonly PlatformDefinition[] = [feishuPlatform, dingtalkPlatform];
