@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { importRoster, RosterImportError } from "../app/import-roster.ts";
-import { ConfigError, loadConfig } from "../config.ts";
+import { ConfigError, loadConfig, platformQuotas } from "../config.ts";
 import { DataDirBusyError } from "../db/data-dir-lock.ts";
 import { openDatabase } from "../db/open.ts";
 import { CALENDAR_USAGE, runCalendar } from "./calendar.ts";
@@ -86,7 +86,9 @@ export async function main(argv: string[]): Promise<number> {
       case "import":
         return await runImport(rest);
       case "outbox":
-        return await withDatabase("zhibu outbox", (io) => runOutbox(rest, io));
+        return await withDatabase("zhibu outbox", (io) =>
+          runOutbox(rest, io, { quotas: platformQuotas(loadConfig(process.env)) }),
+        );
       case "inbox":
         return await withDatabase("zhibu inbox", (io) => runInbox(rest, io));
       case "calendar":

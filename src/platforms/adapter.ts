@@ -96,6 +96,8 @@ export interface PlatformDefinition<S = unknown> {
   readonly identityKind: IdentityKind;
   /** `settings` when configured; `problems` name the variable to fix. */
   readConfig(env: EnvRecord): { settings?: S; problems: string[] };
+  /** API calls a month the platform allows, when it limits them (DingTalk); `outbox stats` warns near it. */
+  monthlyQuota?(settings: S): number | undefined;
   /** The start-up line when the platform is not configured: which variables enable it. */
   readonly notConfigured: string;
   create(settings: S, deps: AdapterDeps): Promise<PlatformAdapter>;

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { createApiUsageRecorder } from "../app/api-usage.ts";
 import { createRunningBot } from "../app/running-bot.ts";
 import { type Config, describeUnconfiguredPlatforms } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
@@ -27,7 +28,9 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
 
   const background = createBackgroundRunner((error) => logger.error("background task failed", { error }));
   // One adapter per platform, shared by receivers and the scheduler so token caches and rate limits are one.
-  const platforms = await createAdapters(config, { logger, background });
+  // API calls that count against a platform's monthly quota are tallied for `npx zhibu outbox stats`.
+  const apiUsage = createApiUsageRecorder({ db: database.db, logger });
+  const platforms = await createAdapters(config, { logger, background, apiUsage });
   for (const adapter of platforms.values()) logger.info(adapter.describe());
   for (const line of describeUnconfiguredPlatforms(config)) logger.info(line);
   // Replies and follow-ups queued by an event are sent at once by the outbox's sender, not at the next tick.
@@ -71,6 +74,7 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
         });
         await ticker?.stop();
         await running.idle();
+        await apiUsage.flush();
         await database.close();
       })();
       return closing;

@@ -7,6 +7,7 @@ export const dingtalkPlatform: PlatformDefinition<DingTalkSettings> = {
   label: "钉钉",
   identityKind: "staff_id",
   readConfig: readDingTalkConfig,
+  monthlyQuota: (settings) => settings.monthlyQuota,
   notConfigured:
     "钉钉：未配置（设置 DINGTALK_APP_KEY、DINGTALK_APP_SECRET、DINGTALK_CARD_TEMPLATE_ID 与 DINGTALK_CARD_CALLBACK_SECRET 后启用）",
   async create(settings, deps) {
