@@ -96,11 +96,24 @@ export interface PlatformDefinition<S = unknown> {
   readonly identityKind: IdentityKind;
   /** `settings` when configured; `problems` name the variable to fix. */
   readConfig(env: EnvRecord): { settings?: S; problems: string[] };
+  /** Looks people up by mobile or email, for rosters that give no platform ids (`npx zhibu import`). */
+  directory?(settings: S, deps: { logger: Logger }): Promise<ContactDirectory>;
   /** API calls a month the platform allows, when it limits them (DingTalk); `outbox stats` warns near it. */
   monthlyQuota?(settings: S): number | undefined;
   /** The start-up line when the platform is not configured: which variables enable it. */
   readonly notConfigured: string;
   create(settings: S, deps: AdapterDeps): Promise<PlatformAdapter>;
+}
+
+/** A platform's people by mobile number or email: its id of the kind the adapter addresses people by. */
+export interface ContactDirectory {
+  /** Throws (PlatformSendError) when the platform cannot be asked at all; people not found are left out. */
+  resolve(query: { mobiles: string[]; emails: string[] }): Promise<{
+    byMobile: Map<string, string>;
+    byEmail: Map<string, string>;
+    /** Why someone was not found, by mobile or email, when the platform says. */
+    reasons: Map<string, string>;
+  }>;
 }
 
 /** The configured adapters by name. */
