@@ -8,6 +8,7 @@ import { Client, LoggerLevel } from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../../lib/logger.ts";
 import type { ContactDirectory } from "../adapter.ts";
 import { PlatformSendError } from "../types.ts";
+import { createTokenCache } from "./client.ts";
 import type { FeishuConfig } from "./config.ts";
 
 const PER_CALL = 50;
@@ -21,6 +22,8 @@ export function createFeishuContactDirectory(
     appId: config.appId,
     appSecret: config.appSecret,
     domain: config.domain,
+    // Its own cache: the SDK's default one is shared by every client in the process (other apps, tests).
+    cache: createTokenCache(),
     logger: { error: quiet, warn: quiet, info: quiet, debug: quiet, trace: quiet },
     loggerLevel: LoggerLevel.warn,
   });
