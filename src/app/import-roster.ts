@@ -5,6 +5,7 @@ import type { Database } from "../db/types.ts";
 import {
   applyResolvedContacts,
   formatRosterPath,
+  RESOLVED_ID_KIND,
   type ResolvedContacts,
   type Roster,
   type RosterPath,
@@ -157,9 +158,7 @@ async function resolveContacts(
       for (const m of wanting) {
         const id = stored
           .get(m.code)
-          ?.find(
-            (x) => x.platform === platform && x.kind === (platform === "feishu" ? "open_id" : "staff_id"),
-          );
+          ?.find((x) => x.platform === platform && x.kind === RESOLVED_ID_KIND[platform]);
         if (id) byCode.set(m.code, id.value);
       }
       return { platform, byCode };

@@ -253,6 +253,9 @@ export function normaliseMobile(text: string): string | undefined {
   return /^1\d{10}$/.test(digits) ? digits : undefined;
 }
 
+/** The id kind a resolved mobile or email is stored as, per platform (the one each addresses people by). */
+export const RESOLVED_ID_KIND = { feishu: "open_id", dingtalk: "staff_id" } as const;
+
 /** One platform's answer to "who are these mobiles / emails": the id of the kind it addresses people by. */
 export interface ResolvedContacts {
   platform: "feishu" | "dingtalk";

@@ -32,6 +32,11 @@ export interface PlatformLimits {
   liveCardCallsPerSecond: number;
   /** Largest rendered card the platform accepts, in bytes of its JSON. */
   maxCardBytes: number;
+  /**
+   * How long the platform waits for a click's answer, when shorter than the bot's usual budget
+   * (DingTalk: 2 s); a click is then stored and told “已收到” in time.
+   */
+  cardAnswerMs?: number;
 }
 
 /** Where verified inbound events go: the event router. */

@@ -14,4 +14,6 @@ export const DINGTALK_LIMITS: PlatformLimits = {
   cardUpdatesPerSecond: 0.5,
   liveCardCallsPerSecond: 2,
   maxCardBytes: MAX_CARD_BYTES,
+  // "需要在 2 秒内响应" (event-callback-card): the click's answer carries the clicker's new card.
+  cardAnswerMs: 2000,
 };
