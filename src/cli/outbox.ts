@@ -38,7 +38,7 @@ async function printStats(io: CliIo, options: OutboxCliOptions): Promise<number>
     const calls = used.get(platform.name) ?? 0;
     const quota = options.quotas?.[platform.name];
     if (quota === undefined) {
-      io.out(`  ${platform.label}：${calls} 次（无月度额度）`);
+      io.out(`  ${platform.label}：${calls > 0 ? `${calls} 次（` : "不计数（"}无月度额度）`);
       continue;
     }
     const share = calls / quota;
