@@ -301,3 +301,14 @@ export function configuredPlatforms(config: Config): PlatformName[] {
 export function describeUnconfiguredPlatforms(config: Config): string[] {
   return PLATFORMS.filter((p) => config.platforms[p.name] === undefined).map((p) => p.notConfigured);
 }
+
+/** Monthly API quotas of the configured platforms that have one (DingTalk), for `outbox stats`. */
+export function platformQuotas(config: Config): Partial<Record<PlatformName, number>> {
+  const quotas: Partial<Record<PlatformName, number>> = {};
+  for (const p of PLATFORMS) {
+    const settings = config.platforms[p.name];
+    const quota = settings === undefined ? undefined : p.monthlyQuota?.(settings);
+    if (quota !== undefined) quotas[p.name] = quota;
+  }
+  return quotas;
+}

@@ -23,6 +23,7 @@ import type {
   InboundEvent,
   OutboundMessage,
   PlatformName,
+  ReplyHandle,
   Sender,
 } from "../platforms/types.ts";
 import { ACTION_FIELD, type CardActionEvent, type CardActionRegistry } from "./card-actions.ts";
@@ -63,6 +64,8 @@ export interface EventRouter extends InboundSink {
 
 /** How long after a late click its retry from the inbox may start: the work in flight usually ends first. */
 const LATE_CLICK_RETRY_MS = 15_000;
+/** Time for the answer itself to be rendered and reach the platform. */
+const ANSWER_MARGIN_MS = 200;
 /** A reply more than a day late answers nothing anyone still waits for. */
 const REPLY_VALID_MS = 86_400_000;
 
@@ -95,6 +98,13 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
   const budgetMs = deps.cardActionBudgetMs ?? 2000;
   const deferBudgetMs = deps.deferBudgetMs ?? 500;
   const dispatch = () => deps.dispatch?.();
+  /** The click's own budget: the platform's wait, less the time to store it and answer “已收到”. */
+  const budgetFor = (platform: PlatformName): number => {
+    const wait = deps.platforms.get(platform)?.limits.cardAnswerMs;
+    return wait === undefined
+      ? budgetMs
+      : Math.max(100, Math.min(budgetMs, wait - deferBudgetMs - ANSWER_MARGIN_MS));
+  };
 
   const adapterOf = (platform: PlatformName): PlatformAdapter => {
     const adapter = deps.platforms.get(platform);
@@ -106,9 +116,17 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
    * Answers in the chat the event came from, through the outbox in the event's transaction; keyed by the
    * event, so processing it again never answers twice.
    */
-  const replier = (tx: Database, platform: PlatformName, chatId: string, eventId: string) => {
+  const replier = (
+    tx: Database,
+    platform: PlatformName,
+    chatId: string,
+    eventId: string,
+    replyHandle?: ReplyHandle,
+  ) => {
     let n = 0;
-    return async (message: OutboundMessage) => {
+    return async (reply: OutboundMessage) => {
+      // The platform's cheaper reply path (DingTalk's session webhook) travels with the queued reply.
+      const message = replyHandle ? { ...reply, replyHandle } : reply;
       n++;
       const at = now();
       await enqueue(
@@ -145,7 +163,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
       });
       return;
     }
-    const reply = replier(tx, event.platform, event.chatId, event.eventId);
+    const reply = replier(tx, event.platform, event.chatId, event.eventId, event.replyHandle);
     const member = await coalescedQueries(tx).findMember({
       platform: event.platform,
       ids: identitiesOf(adapter, event.sender),
@@ -239,7 +257,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
 
     async handleCardAction(event) {
       const work = runClick(event, true);
-      const first = await within(work, budgetMs);
+      const first = await within(work, budgetFor(event.platform));
       if (first !== "late") {
         if ("error" in first) {
           logger.error("卡片操作失败", { action: event.value[ACTION_FIELD], error: first.error });

@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { importRoster, RosterImportError } from "../app/import-roster.ts";
-import { ConfigError, loadConfig } from "../config.ts";
+import { type ContactSources, importRoster, RosterImportError } from "../app/import-roster.ts";
+import { type Config, ConfigError, loadConfig, platformQuotas } from "../config.ts";
 import { DataDirBusyError } from "../db/data-dir-lock.ts";
 import { openDatabase } from "../db/open.ts";
+import { isRosterPlatform } from "../domain/roster.ts";
+import { createLogger } from "../lib/logger.ts";
+import { PLATFORMS } from "../platforms/index.ts";
 import { CALENDAR_USAGE, runCalendar } from "./calendar.ts";
 import { EXPORT_USAGE, runExport } from "./export.ts";
 import { INBOX_USAGE, runInbox } from "./inbox.ts";
@@ -23,6 +26,25 @@ ${EXPORT_USAGE}
   help                   显示本帮助
 
 数据库：未设置 DATABASE_URL 时使用 DATA_DIR（默认 ./data）下的嵌入式数据库。`;
+
+/** Each configured platform's people lookup, and the labels of the platforms that are not configured. */
+async function contactSources(config: Config): Promise<ContactSources> {
+  const sources: ContactSources = { directories: [], offline: [] };
+  const logger = createLogger(config.logLevel);
+  for (const p of PLATFORMS) {
+    const settings = config.platforms[p.name];
+    // Only platforms the roster format has ids for are looked up (not the local console).
+    if (!p.directory || !isRosterPlatform(p.name)) continue;
+    if (settings === undefined) sources.offline.push(p.label);
+    else
+      sources.directories.push({
+        platform: p.name,
+        label: p.label,
+        directory: await p.directory(settings, { logger }),
+      });
+  }
+  return sources;
+}
 
 async function runImport(args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
@@ -45,7 +67,15 @@ async function runImport(args: string[]): Promise<number> {
       now: new Date(),
       timezone: config.timezone,
       actorLabel: "cli:import",
+      contacts: await contactSources(config),
     });
+    const c = result.contacts;
+    if (c.resolved > 0) console.log(`按手机号/邮箱查到 ${c.resolved} 名党员的平台标识。`);
+    for (const line of c.notAsked) console.log(`注意：${line}`);
+    if (c.unresolved.length > 0) {
+      console.log(`以下 ${c.unresolved.length} 项未能查到，这些党员在对应平台上收不到消息：`);
+      for (const line of c.unresolved) console.log(`  - ${line}`);
+    }
     if (result.unchanged) {
       console.log(`名册与数据库一致，未做任何修改（${result.branches} 个组织，${result.members} 名党员）。`);
     } else {
@@ -86,7 +116,9 @@ export async function main(argv: string[]): Promise<number> {
       case "import":
         return await runImport(rest);
       case "outbox":
-        return await withDatabase("zhibu outbox", (io) => runOutbox(rest, io));
+        return await withDatabase("zhibu outbox", (io) =>
+          runOutbox(rest, io, { quotas: platformQuotas(loadConfig(process.env)) }),
+        );
       case "inbox":
         return await withDatabase("zhibu inbox", (io) => runInbox(rest, io));
       case "calendar":

@@ -1,7 +1,11 @@
 import { parseArgs } from "node:util";
+import { QUOTA_TIME_ZONE, quotaMonth } from "../app/api-usage.ts";
+import { apiCallsInMonth } from "../db/queries/api-usage.ts";
 import { recordAudit } from "../db/queries/audit.ts";
 import { listByState, type OutboxRow, requeue } from "../db/queries/outbox.ts";
 import type { Database } from "../db/types.ts";
+import { PLATFORMS } from "../platforms/index.ts";
+import type { PlatformName } from "../platforms/types.ts";
 
 export interface CliIo {
   db: Database;
@@ -12,7 +16,45 @@ export interface CliIo {
 
 export const OUTBOX_USAGE = `  outbox --failed        列出发送失败、已搁置的消息（编号、类型、对象、次数、最后错误）
   outbox --skipped       列出未发送而跳过的消息及原因（过期、会议取消等）
-  outbox requeue <编号>  把一条失败消息重新排队；--all-failed 重新排队全部失败消息`;
+  outbox requeue <编号>  把一条失败消息重新排队；--all-failed 重新排队全部失败消息
+  outbox stats           本月各平台接口调用次数与月度额度（用到 80% 时警告）`;
+
+/** Of a monthly quota, the share at which `outbox stats` warns. */
+export const QUOTA_WARNING_SHARE = 0.8;
+
+export interface OutboxCliOptions {
+  /** Monthly API quota per configured platform that has one (DingTalk). */
+  quotas?: Partial<Record<PlatformName, number>>;
+}
+
+async function printStats(io: CliIo, options: OutboxCliOptions): Promise<number> {
+  const month = quotaMonth(io.now);
+  const used = new Map((await apiCallsInMonth(io.db, month)).map((r) => [r.platform, r.calls]));
+  io.out(
+    `本月（${month}，${QUOTA_TIME_ZONE === "Asia/Shanghai" ? "北京时间" : QUOTA_TIME_ZONE}）各平台接口调用：`,
+  );
+  let warned = false;
+  for (const platform of PLATFORMS) {
+    const calls = used.get(platform.name) ?? 0;
+    const quota = options.quotas?.[platform.name];
+    if (quota === undefined) {
+      io.out(`  ${platform.label}：${calls > 0 ? `${calls} 次（` : "不计数（"}无月度额度）`);
+      continue;
+    }
+    const share = calls / quota;
+    io.out(`  ${platform.label}：${calls} / ${quota} 次（${Math.round(share * 100)}%）`);
+    if (share >= QUOTA_WARNING_SHARE) {
+      warned = true;
+      io.err(
+        share >= 1
+          ? `警告：${platform.label}本月接口额度已用完，消息将暂停发送，下月 1 日恢复；可在开放平台购买额度或升级版本。`
+          : `警告：${platform.label}本月接口额度已用 ${Math.round(share * 100)}%，用完后消息将暂停发送到下月 1 日；请减少不必要的提醒或购买额度。`,
+      );
+    }
+  }
+  io.out("（计数为本系统记录的调用次数，以开放平台后台的统计为准。）");
+  return warned ? 1 : 0;
+}
 
 const clip = (s: string | null, n: number) => {
   const t = (s ?? "").replace(/\s+/g, " ");
@@ -43,7 +85,7 @@ function printRows(rows: OutboxRow[], io: CliIo, what: "failed" | "skipped") {
   );
 }
 
-export async function runOutbox(args: string[], io: CliIo): Promise<number> {
+export async function runOutbox(args: string[], io: CliIo, options: OutboxCliOptions = {}): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -62,6 +104,7 @@ export async function runOutbox(args: string[], io: CliIo): Promise<number> {
     printRows(await listByState(io.db, "skipped"), io, "skipped");
     return 0;
   }
+  if (sub === "stats") return printStats(io, options);
   if (sub === "requeue") {
     const all = values["all-failed"] === true;
     const id = Number(idText);

@@ -598,3 +598,22 @@ export const auditLog = pgTable(
   },
   (t) => [index("audit_log_entity_idx").on(t.entity, t.entityId), index("audit_log_at_idx").on(t.at)],
 );
+
+/**
+ * Platform API calls per calendar month, for quotas such as DingTalk's monthly one (`npx zhibu outbox
+ * stats`). Counted by the adapters as the calls go out; `month` is YYYY-MM in the platform's billing
+ * time zone.
+ */
+export const platformApiCalls = pgTable(
+  "platform_api_calls",
+  {
+    platform: platform("platform").notNull(),
+    month: text("month").notNull(),
+    calls: integer("calls").notNull().default(0),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platform, t.month] }),
+    check("platform_api_calls_month_ck", sql`${t.month} ~ '^[0-9]{4}-[0-9]{2}$'`),
+  ],
+);

@@ -38,6 +38,9 @@ export interface RosterMember {
   isAdmin: boolean;
   feishu: { openId?: string; userId?: string; unionId?: string };
   dingtalk: { staffId?: string };
+  /** For platforms whose id the roster does not give: looked up on import (`resolveContacts`). */
+  mobile?: string;
+  email?: string;
 }
 
 export interface RosterLiaison {
@@ -221,6 +224,13 @@ function readMember(r: Reader, raw: unknown, path: RosterPath): RosterMember | u
   if (userId) f.userId = userId;
   if (unionId) f.unionId = unionId;
   const staffId = r.text(dingtalk, "staff_id", [...path, "dingtalk"]);
+  const mobileText = r.text(o, "mobile", path);
+  const mobile = mobileText === undefined ? undefined : normaliseMobile(mobileText);
+  if (mobileText !== undefined && !mobile)
+    r.fail([...path, "mobile"], `手机号 “${mobileText}” 无效，应为 11 位中国大陆手机号（可带 +86）`);
+  const email = r.text(o, "email", path);
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    r.fail([...path, "email"], `邮箱 “${email}” 无效`);
   return {
     code: r.id(o, "id", path),
     name: r.text(o, "name", path, true),
@@ -232,7 +242,63 @@ function readMember(r: Reader, raw: unknown, path: RosterPath): RosterMember | u
     isAdmin: o.admin === true,
     feishu: f,
     dingtalk: staffId ? { staffId } : {},
+    ...(mobile ? { mobile } : {}),
+    ...(email ? { email: email.toLowerCase() } : {}),
   };
+}
+
+/** 11-digit mainland mobile numbers, written with spaces, dashes or +86 as people write them. */
+export function normaliseMobile(text: string): string | undefined {
+  const digits = text.replace(/[\s-]/g, "").replace(/^(\+?86)(?=1\d{10}$)/, "");
+  return /^1\d{10}$/.test(digits) ? digits : undefined;
+}
+
+/** The id kind a resolved mobile or email is stored as, per platform (the one each addresses people by). */
+export const RESOLVED_ID_KIND = { feishu: "open_id", dingtalk: "staff_id" } as const;
+
+/** The platforms a roster member can carry ids for (and have them looked up by mobile or email). */
+export type RosterPlatform = keyof typeof RESOLVED_ID_KIND;
+export const isRosterPlatform = (name: string): name is RosterPlatform => name in RESOLVED_ID_KIND;
+
+/** One platform's answer to "who are these mobiles / emails": the id of the kind it addresses people by. */
+export interface ResolvedContacts {
+  platform: "feishu" | "dingtalk";
+  byMobile: ReadonlyMap<string, string>;
+  byEmail: ReadonlyMap<string, string>;
+}
+
+/**
+ * Pure: fills in each member's missing platform id from what the platforms resolved (by mobile first,
+ * then email); ids written in the roster are kept. Returns the members still unreachable on a platform
+ * that was asked, in roster order.
+ */
+export function applyResolvedContacts(
+  roster: Roster,
+  resolved: ResolvedContacts[],
+): {
+  roster: Roster;
+  unresolved: { index: number; member: RosterMember; platform: "feishu" | "dingtalk" }[];
+} {
+  const unresolved: { index: number; member: RosterMember; platform: "feishu" | "dingtalk" }[] = [];
+  const members = roster.members.map((m, index) => {
+    if (!m.mobile && !m.email) return m;
+    let out = m;
+    for (const r of resolved) {
+      const has = r.platform === "feishu" ? Boolean(m.feishu.openId) : Boolean(m.dingtalk.staffId);
+      if (has) continue;
+      const id = (m.mobile && r.byMobile.get(m.mobile)) || (m.email && r.byEmail.get(m.email)) || undefined;
+      if (!id) {
+        unresolved.push({ index, member: m, platform: r.platform });
+        continue;
+      }
+      out =
+        r.platform === "feishu"
+          ? { ...out, feishu: { ...out.feishu, openId: id } }
+          : { ...out, dingtalk: { staffId: id } };
+    }
+    return out;
+  });
+  return { roster: { ...roster, members }, unresolved };
 }
 
 function readLiaison(r: Reader, raw: unknown, path: RosterPath): RosterLiaison | undefined {

@@ -1,4 +1,5 @@
 import type { ExecutionContext } from "hono";
+import { type ApiUsageRecorder, createApiUsageRecorder } from "../app/api-usage.ts";
 import { createRunningBot } from "../app/running-bot.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { createPostgresDatabase } from "../db/client-postgres.ts";
@@ -33,19 +34,41 @@ function build(env: WorkerEnv) {
 // One set of adapters per isolate, so their tokens and rate limits outlive a single request. Their
 // background work goes to the request that is running when it starts.
 let adaptersCache:
-  | { key: string; platforms: Promise<PlatformSet>; runner: { current: BackgroundRunner } }
+  | {
+      key: string;
+      platforms: Promise<PlatformSet>;
+      runner: { current: BackgroundRunner };
+      usage: { current: ApiUsageRecorder };
+    }
   | undefined;
-function adapters(config: Config, logger: Logger, background: BackgroundRunner): Promise<PlatformSet> {
+function adapters(
+  config: Config,
+  logger: Logger,
+  background: BackgroundRunner,
+  usage: ApiUsageRecorder,
+): Promise<PlatformSet> {
   const key = JSON.stringify(config.platforms);
   if (adaptersCache?.key !== key) {
     const runner = { current: background };
+    const counter = { current: usage };
     const forwarding: BackgroundRunner = {
       run: (task) => runner.current.run(task),
       drain: (timeoutMs) => runner.current.drain(timeoutMs),
     };
-    adaptersCache = { key, runner, platforms: createAdapters(config, { logger, background: forwarding }) };
+    adaptersCache = {
+      key,
+      runner,
+      usage: counter,
+      platforms: createAdapters(config, {
+        logger,
+        background: forwarding,
+        // API calls are tallied in the database of the request (or tick) that makes them.
+        apiUsage: { record: (platform, at) => counter.current.record(platform, at) },
+      }),
+    };
   }
   adaptersCache.runner.current = background;
+  adaptersCache.usage.current = usage;
   return adaptersCache.platforms;
 }
 
@@ -61,7 +84,8 @@ export default {
       },
       (error) => logger.error("background task failed", { error }),
     );
-    const platforms = await adapters(config, logger, background);
+    const usage = createApiUsageRecorder({ db: database.db, logger });
+    const platforms = await adapters(config, logger, background, usage);
     const running = createRunningBot({ config, db: database.db, logger, platforms, background });
     const app = createApp({ config, database, logger, platforms, sink: running.bot.sink });
     try {
@@ -72,6 +96,7 @@ export default {
       ctx.waitUntil(
         Promise.allSettled(tasks)
           .then(() => running.idle())
+          .then(() => usage.flush())
           .then(() => database.close()),
       );
     }
@@ -87,7 +112,8 @@ export default {
       (task) => ctx.waitUntil(task),
       (error) => logger.error("background task failed", { error }),
     );
-    const platforms = await adapters(config, logger, background);
+    const usage = createApiUsageRecorder({ db: database.db, logger });
+    const platforms = await adapters(config, logger, background, usage);
     const running = createRunningBot({ config, db: database.db, logger, platforms, background });
     ctx.waitUntil(
       running.scheduler
@@ -95,6 +121,7 @@ export default {
         .then((report) => logger.info("定时任务完成", { ...report }))
         .catch((error: unknown) => logger.error("定时任务出错", { error }))
         .then(() => running.idle())
+        .then(() => usage.flush())
         .finally(() => database.close()),
     );
   },

@@ -32,6 +32,11 @@ export interface PlatformLimits {
   liveCardCallsPerSecond: number;
   /** Largest rendered card the platform accepts, in bytes of its JSON. */
   maxCardBytes: number;
+  /**
+   * How long the platform waits for a click's answer, when shorter than the bot's usual budget
+   * (DingTalk: 2 s); a click is then stored and told “已收到” in time.
+   */
+  cardAnswerMs?: number;
 }
 
 /** Where verified inbound events go: the event router. */
@@ -76,6 +81,13 @@ export interface AdapterDeps {
   background: BackgroundRunner;
   /** The business clock; request signatures are always checked against wall time. */
   now?: () => Date;
+  /** Where a platform with a monthly API quota (DingTalk) counts the calls that use it. */
+  apiUsage?: ApiUsageSink;
+}
+
+/** Counts API calls against a platform's monthly quota; never throws, never waits. */
+export interface ApiUsageSink {
+  record(platform: PlatformName, at: Date): void;
 }
 
 /**
@@ -94,9 +106,24 @@ export interface PlatformDefinition<S = unknown> {
   readConfig(env: EnvRecord, others?: readonly PlatformName[]): { settings?: S; problems: string[] };
   /** When it is the only platform, the server listens on 127.0.0.1 unless HOST says otherwise. */
   readonly loopbackByDefault?: boolean;
+  /** Looks people up by mobile or email, for rosters that give no platform ids (`npx zhibu import`). */
+  directory?(settings: S, deps: { logger: Logger }): Promise<ContactDirectory>;
+  /** API calls a month the platform allows, when it limits them (DingTalk); `outbox stats` warns near it. */
+  monthlyQuota?(settings: S): number | undefined;
   /** The start-up line when the platform is not configured: which variables enable it. */
   readonly notConfigured: string;
   create(settings: S, deps: AdapterDeps): Promise<PlatformAdapter>;
+}
+
+/** A platform's people by mobile number or email: its id of the kind the adapter addresses people by. */
+export interface ContactDirectory {
+  /** Throws (PlatformSendError) when the platform cannot be asked at all; people not found are left out. */
+  resolve(query: { mobiles: string[]; emails: string[] }): Promise<{
+    byMobile: Map<string, string>;
+    byEmail: Map<string, string>;
+    /** Why someone was not found, by mobile or email, when the platform says. */
+    reasons: Map<string, string>;
+  }>;
 }
 
 /** The configured adapters by name. */

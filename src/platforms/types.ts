@@ -82,7 +82,13 @@ export type CardBlock =
       submit: { label: string; value: ActionValue };
     };
 
-export type OutboundMessage = { kind: "text"; text: string } | { kind: "card"; card: CardView };
+export type OutboundMessage = ({ kind: "text"; text: string } | { kind: "card"; card: CardView }) & {
+  /**
+   * For replies: the inbound message's reply address (a per-conversation webhook), kept with the queued
+   * message so the adapter can answer through it while it is valid. Other platforms ignore it.
+   */
+  replyHandle?: ReplyHandle;
+};
 
 export interface SendOptions {
   /** Our own key; the adapter derives the platform's dedup token from it so a retried send never posts twice. */

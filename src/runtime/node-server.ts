@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { createApiUsageRecorder } from "../app/api-usage.ts";
 import { createLocalConsoleHost } from "../app/local-console.ts";
 import { createRunningBot } from "../app/running-bot.ts";
 import { type Config, describeUnconfiguredPlatforms } from "../config.ts";
@@ -34,9 +35,12 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
   // The local console's clock can be moved forward (time travel); without the console, the wall clock.
   const consoleClock = config.platforms.local !== undefined ? createOffsetClock() : undefined;
   // One adapter per platform, shared by receivers and the scheduler so token caches and rate limits are one.
+  // API calls that count against a platform's monthly quota are tallied for `npx zhibu outbox stats`.
+  const apiUsage = createApiUsageRecorder({ db: database.db, logger });
   const platforms = await createAdapters(config, {
     logger,
     background,
+    apiUsage,
     ...(consoleClock ? { now: consoleClock.now } : {}),
   });
   for (const adapter of platforms.values()) logger.info(adapter.describe());
@@ -108,6 +112,7 @@ export async function startNodeServer(config: Config, logger: Logger): Promise<R
         });
         await ticker?.stop();
         await running.idle();
+        await apiUsage.flush();
         await database.close();
       })();
       return closing;

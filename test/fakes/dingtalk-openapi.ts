@@ -55,6 +55,18 @@ export interface FakeCard {
   updates: Record<string, any>[];
 }
 
+/** What reached a chat or person, in arrival order: messages, cards and card updates alike. */
+export interface FakeDelivery {
+  at: number;
+  kind: "group" | "oto" | "webhook" | "card" | "update";
+  /** openConversationId, staffId, `session:<id>` for webhook replies, or a card's space id. */
+  target: string;
+  /** processQueryKey, or a card's outTrackId ("" for webhook replies). */
+  messageId: string;
+  /** The message's msgParam (parsed) or webhook body; for cards, all of the card's variables after this step. */
+  content: unknown;
+}
+
 export interface FakeDingTalkOptions {
   appKey?: string;
   appSecret?: string;
@@ -109,6 +121,7 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
     otoMessages: [] as Record<string, any>[],
     webhookReplies: [] as { session: string; body: any }[],
     cards: new Map<string, FakeCard>(),
+    deliveries: [] as FakeDelivery[],
     registrations: new Map<string, Record<string, any>>(),
     tokensIssued: 0,
     invalidUsers: new Set<string>(),
@@ -209,6 +222,14 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       data: { ...b.cardData.cardParamMap },
       updates: [],
     });
+    if (delivered)
+      state.deliveries.push({
+        at: Date.now(),
+        kind: "card",
+        target: space[2]!,
+        messageId: b.outTrackId,
+        content: { ...b.cardData.cardParamMap },
+      });
     return json(res, 200, ok);
   }
 
@@ -238,6 +259,13 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       if (expiresAt === undefined || expiresAt <= Date.now())
         return json(res, 200, { errcode: 310000, errmsg: "session expired (fake)" });
       state.webhookReplies.push({ session, body: b });
+      state.deliveries.push({
+        at: Date.now(),
+        kind: "webhook",
+        target: `session:${session}`,
+        messageId: "",
+        content: b,
+      });
       return json(res, 200, { errcode: 0, errmsg: "ok" });
     }
     if (method === "POST" && path === "/topapi/v2/user/getbymobile") {
@@ -260,6 +288,13 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       }
       const processQueryKey = `pqk_${randomBytes(8).toString("hex")}`;
       state.groupMessages.push({ ...b, param: JSON.parse(b.msgParam), processQueryKey });
+      state.deliveries.push({
+        at: Date.now(),
+        kind: "group",
+        target: b.openConversationId,
+        messageId: processQueryKey,
+        content: JSON.parse(b.msgParam),
+      });
       return json(res, 200, { processQueryKey });
     }
     if (method === "POST" && path === "/v1.0/robot/oToMessages/batchSend") {
@@ -278,6 +313,14 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       const processQueryKey = `pqk_${randomBytes(8).toString("hex")}`;
       if (delivered.length)
         state.otoMessages.push({ ...b, userIds: delivered, param: JSON.parse(b.msgParam), processQueryKey });
+      for (const user of delivered)
+        state.deliveries.push({
+          at: Date.now(),
+          kind: "oto",
+          target: user,
+          messageId: processQueryKey,
+          content: JSON.parse(b.msgParam),
+        });
       return json(res, 200, {
         processQueryKey,
         invalidStaffIdList: invalid,
@@ -295,6 +338,13 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       card.data = b.cardUpdateOptions?.updateCardDataByKey
         ? { ...card.data, ...b.cardData.cardParamMap }
         : { ...b.cardData.cardParamMap };
+      state.deliveries.push({
+        at: Date.now(),
+        kind: "update",
+        target: String(card.request.openSpaceId ?? "").replace(/^dtv1\.card\/\/(IM_GROUP|IM_ROBOT)\./i, ""),
+        messageId: b.outTrackId,
+        content: { ...card.data },
+      });
       return json(res, 200, { success: true, result: true });
     }
     if (method === "POST" && path === "/v1.0/card/callbacks/register") {
@@ -374,6 +424,10 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
     get otoMessages() {
       return state.otoMessages;
     },
+    /** Everything that reached a chat or person, in order (see FakeDelivery). */
+    get deliveries() {
+      return state.deliveries;
+    },
     get webhookReplies() {
       return state.webhookReplies;
     },
@@ -403,6 +457,15 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
     failNext(count: number, fault: DingTalkFault, endpoint?: string, skip = 0) {
       for (let i = 0; i < count; i++) faults.push({ endpoint, fault, skip: i === 0 ? skip : 0 });
     },
+    /** Forgets what was sent (calls, messages, deliveries) but keeps the cards, so they can still be updated. */
+    clearRecords() {
+      state.calls = [];
+      state.groupMessages = [];
+      state.otoMessages = [];
+      state.webhookReplies = [];
+      state.deliveries = [];
+      for (const card of state.cards.values()) card.updates = [];
+    },
     expireTokens() {
       tokens.clear();
       oldTokens.clear();
@@ -412,6 +475,7 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       state.groupMessages = [];
       state.otoMessages = [];
       state.webhookReplies = [];
+      state.deliveries = [];
       state.cards.clear();
       state.registrations.clear();
       state.invalidUsers.clear();

@@ -7,6 +7,8 @@
  *  - POST /open-apis/im/v1/messages?receive_id_type=…: checks the bearer token, records the message,
  *    and honours `uuid` like Feishu does (a repeated uuid returns the first message instead of posting).
  *  - PATCH /open-apis/im/v1/messages/:message_id: checks the token, records the new content.
+ *  - POST /open-apis/contact/v3/users/batch_get_id?user_id_type=open_id {mobiles, emails}: answers
+ *    from `contacts` (mobile or email → open_id); unknown ones come back without user_id, as Feishu does.
  *  - Cards over Feishu's 30 KB are refused (code 230025), on sending and patching alike.
  *  - Faults for the next N message calls: 429 with x-ogw-ratelimit-reset, an expired tenant token
  *    (which really invalidates the tokens issued so far), a 5xx, any Feishu error code, or a hang (the
@@ -88,6 +90,8 @@ export interface FakeFeishuOpenApi {
   waitForMessages(count: number, timeoutMs?: number): Promise<FakeMessage[]>;
   /** Resolves once `count` patches have been recorded in total, or rejects after timeoutMs. */
   waitForPatches(count: number, timeoutMs?: number): Promise<FakePatch[]>;
+  /** Who batch_get_id finds: mobile or email → open_id. */
+  contacts: Map<string, string>;
   /** Forgets recorded calls, messages, patches and pending faults (tokens stay valid). */
   reset(): void;
   close(): Promise<void>;
@@ -152,6 +156,7 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
   const known = new Map<string, FakeMessage>();
   const waiters = new Set<() => void>();
 
+  const contacts = new Map<string, string>();
   const state = {
     calls: [] as RecordedCall[],
     messages: [] as FakeMessage[],
@@ -237,6 +242,26 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
         validTokens.add(token);
         state.tokensIssued++;
         return json(res, 200, { code: 0, msg: "ok", tenant_access_token: token, expire: ttl });
+      }
+
+      if (method === "POST" && path === "/open-apis/contact/v3/users/batch_get_id") {
+        const authError = checkAuth(headers);
+        if (authError) return json(res, authError.status, authError.body);
+        const mobiles: unknown[] = Array.isArray(b.mobiles) ? b.mobiles : [];
+        const emails: unknown[] = Array.isArray(b.emails) ? b.emails : [];
+        if (mobiles.length > 50 || emails.length > 50 || url.searchParams.get("user_id_type") !== "open_id")
+          return json(res, 400, { code: 99992402, msg: "field validation failed" });
+        const entry = (key: "mobile" | "email", v: unknown) => {
+          const id = contacts.get(String(v));
+          return { [key]: v, ...(id ? { user_id: id, status: { is_activated: true } } : {}) };
+        };
+        return json(res, 200, {
+          code: 0,
+          msg: "success",
+          data: {
+            user_list: [...mobiles.map((m) => entry("mobile", m)), ...emails.map((e) => entry("email", e))],
+          },
+        });
       }
 
       if (method === "POST" && path === "/open-apis/im/v1/messages") {
@@ -356,6 +381,7 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
     });
 
   return {
+    contacts,
     url: `http://127.0.0.1:${port}`,
     appId,
     appSecret,

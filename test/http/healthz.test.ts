@@ -43,7 +43,7 @@ describe.each(databaseTargets)("/healthz on $name", (target) => {
     expect(body).toEqual({
       status: "degraded",
       database: { kind: target.name, ok: false },
-      platforms: { feishu: false, local: false },
+      platforms: { feishu: false, dingtalk: false, local: false },
     });
     // The reason is in the log instead.
     expect(logged).toHaveLength(1);

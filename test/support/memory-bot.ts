@@ -13,6 +13,7 @@ import { type Config, loadConfig } from "../../src/config.ts";
 import * as schema from "../../src/db/schema.ts";
 import { type BackgroundRunner, createBackgroundRunner } from "../../src/lib/background.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
+import type { PlatformLimits } from "../../src/platforms/adapter.ts";
 import {
   createMemoryPlatform,
   type MemoryMessage,
@@ -74,6 +75,8 @@ export interface MemoryBotOptions {
   /** Extra features, after the bot's own (tests that need a handler of their own). */
   features?: FeatureModule[];
   cardActionBudgetMs?: number;
+  /** The stand-in platform's limits (e.g. a shorter wait for a click's answer). */
+  limits?: Partial<PlatformLimits>;
   /** The runner for work left after answering (default: a bounded one that collects errors). */
   background?: BackgroundRunner;
 }
@@ -94,7 +97,11 @@ export async function startMemoryBot(
     ...env,
   });
   // Stands in for Feishu so the example roster's open_ids address people; no Feishu JSON is involved.
-  const platform = createMemoryPlatform({ name: "feishu", identityKind: "open_id" });
+  const platform = createMemoryPlatform({
+    name: "feishu",
+    identityKind: "open_id",
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   const platforms = new Map([[platform.name, platform]]);
   const { clock, read, sleep } = movableClock();
   const errors: unknown[] = [];

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { PlatformName } from "../../platforms/types.ts";
 import { preparedStatement } from "../prepared.ts";
-import { memberIdentities, members } from "../schema.ts";
+import { memberIdentities, members, organisations } from "../schema.ts";
 import type { Executor } from "../types.ts";
 import { arrayParam } from "../unnest.ts";
 
@@ -58,3 +58,28 @@ const selectByIdentity = preparedStatement((db) =>
     .innerJoin(members, and(eq(members.id, memberIdentities.memberId), eq(members.active, true)))
     .prepare("members_by_identity"),
 );
+
+/**
+ * The ids stored for an organisation's members (by member code), so a roster import that cannot ask a
+ * platform keeps what an earlier import found there.
+ */
+export async function storedIdentitiesByCode(
+  db: Executor,
+  orgCode: string,
+): Promise<Map<string, { platform: PlatformName; kind: IdentityKind; value: string }[]>> {
+  const rows = await db
+    .select({
+      code: members.code,
+      platform: memberIdentities.platform,
+      kind: memberIdentities.kind,
+      value: memberIdentities.value,
+    })
+    .from(memberIdentities)
+    .innerJoin(members, eq(members.id, memberIdentities.memberId))
+    .innerJoin(organisations, eq(organisations.id, members.orgId))
+    .where(eq(organisations.code, orgCode));
+  const out = new Map<string, { platform: PlatformName; kind: IdentityKind; value: string }[]>();
+  for (const r of rows)
+    out.set(r.code, [...(out.get(r.code) ?? []), { platform: r.platform, kind: r.kind, value: r.value }]);
+  return out;
+}

@@ -36,6 +36,14 @@ import { type CardParamMap, renderCard } from "./cards.ts";
 import type { DingTalkConfig } from "./config.ts";
 import { toSendError } from "./errors.ts";
 import { callDingTalk } from "./http.ts";
+import { ONE_TO_ONE_PREFIX } from "./parse.ts";
+
+/** A reply to a one-to-one conversation goes to the person (parse.ts names such chats by staffId). */
+function toTarget(target: MessageTarget): MessageTarget {
+  return target.type === "chat" && target.id.startsWith(ONE_TO_ONE_PREFIX)
+    ? { type: "user", id: target.id.slice(ONE_TO_ONE_PREFIX.length) }
+    : target;
+}
 
 export const BATCH_MAX = 20;
 /** A user DingTalk throttled inside a batch ("推送频繁，被限流的用户") is tried again after this. */
@@ -310,9 +318,15 @@ export function createDingTalkClient(
 
   return {
     platform: "dingtalk",
-    async send(target, message, sendOptions) {
+    async send(to, message, sendOptions) {
+      const target = toTarget(to);
       if (message.kind === "card") return createCard(target, message.card, sendOptions.idempotencyKey);
-      return sendRobotMessage(target, { msgKey: "sampleText", content: message.text }, sendOptions);
+      const replyHandle = sendOptions.replyHandle ?? message.replyHandle;
+      return sendRobotMessage(
+        target,
+        { msgKey: "sampleText", content: message.text },
+        { idempotencyKey: sendOptions.idempotencyKey, ...(replyHandle ? { replyHandle } : {}) },
+      );
     },
     sendRobotMessage,
     batchSend,

@@ -18,6 +18,9 @@ import { createHash } from "node:crypto";
 import type { ActionValue, InboundEvent, ReplyHandle } from "../types.ts";
 import type { TemplateField } from "./cards.ts";
 
+/** Chat ids of one-to-one conversations: the member's staffId behind this prefix. */
+export const ONE_TO_ONE_PREFIX = "staff:";
+
 export type MessageEvent = Extract<InboundEvent, { type: "message" }>;
 export type CardActionEvent = Extract<InboundEvent, { type: "card_action" }>;
 
@@ -82,7 +85,9 @@ export function parseRobotMessage(
       platform: "dingtalk",
       eventId: msgId,
       messageId: msgId,
-      chatId: conversationId,
+      // A one-to-one conversation is answered by staffId (groupMessages/send takes only groups), so its
+      // chat id names the person; the client reads it back (see toTarget in client.ts).
+      chatId: conversationType === "2" ? conversationId : `${ONE_TO_ONE_PREFIX}${staffId}`,
       chatType: conversationType === "2" ? "group" : "p2p",
       // senderId is an encrypted per-robot id no roster holds; the documented body carries no unionId.
       sender: { id: staffId },

@@ -53,8 +53,8 @@ export function feishuUuid(idempotencyKey: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The SDK's token cache, owned per client so a rejected token can be dropped. */
-function createTokenCache() {
+/** The SDK's token cache, owned per client so a rejected token can be dropped (the SDK's default one is shared by every client in the process). */
+export function createTokenCache() {
   const values = new Map<string, { value: unknown; expiresAt: number | undefined }>();
   const keyOf = (key: unknown, namespace?: string) => `${namespace ?? ""}/${String(key)}`;
   return {
