@@ -45,6 +45,8 @@ describe.each(databaseTargets)("catch-up after downtime on $name", (target) => {
           title,
           startsAt: new Date(t0 + startsIn),
           endsAt: new Date(t0 + startsIn + 1.5 * H),
+          // Scheduled well before the outage: its reminders existed, so the missed ones are caught up.
+          createdAt: new Date(t0 - 7 * 24 * H),
         })
         .returning();
       return m!;

@@ -145,7 +145,7 @@ describe("npx zhibu study import / export meetings", () => {
     expect(items.filter((i) => i.title === "在全国组织工作会议上的重要指示")).toHaveLength(1);
   }, 60_000);
 
-  it("exports the meeting ledger with its three sheets", async () => {
+  it("exports the meeting ledger with its five sheets", async () => {
     const out = join(dir, "台账.xlsx");
     const result = await runCli(
       [
@@ -165,7 +165,7 @@ describe("npx zhibu study import / export meetings", () => {
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain("已导出 0 次会议");
     const sheets = await readXlsxFile(readFileSync(out));
-    expect(sheets.map((s) => s.sheet)).toEqual(["会议", "考勤", "第一议题"]);
+    expect(sheets.map((s) => s.sheet)).toEqual(["会议", "考勤", "第一议题", "联系点月报", "问题清单"]);
     expect(sheets[2]?.data[0]).toEqual(
       expect.arrayContaining(["学习材料", "间隔天数", "贯彻落实措施（责任人）"]),
     );

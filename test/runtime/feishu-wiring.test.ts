@@ -29,7 +29,7 @@ const challenge = (port: number, token: string) =>
   });
 
 describe("Node server and the Feishu route", () => {
-  it("mounts POST /feishu/events when FEISHU_APP_ID/SECRET are set", async () => {
+  it("mounts POST /feishu/events when FEISHU_APP_ID/SECRET are set", { timeout: 120_000 }, async () => {
     // Unsigned only by the explicit development switch: the plain URL check needs no encryption.
     const server = await start({
       FEISHU_APP_ID: "cli_wiring",
@@ -48,7 +48,7 @@ describe("Node server and the Feishu route", () => {
     }
   });
 
-  it("without credentials the server runs and the route is simply absent", async () => {
+  it("without credentials the server runs and the route is simply absent", { timeout: 120_000 }, async () => {
     const server = await start({});
     try {
       expect((await challenge(server.port, "vt")).status).toBe(404);

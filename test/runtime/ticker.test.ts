@@ -59,7 +59,9 @@ describe("ticker", () => {
     expect(ticks).toBe(after);
   });
 
-  it("npm start's server ticks: a reminder queued while it was down is sent right after start", async () => {
+  it("npm start's server ticks: a reminder queued while it was down is sent right after start", {
+    timeout: 120_000,
+  }, async () => {
     const fake = await startFakeFeishuOpenApi();
     const dir = mkdtempSync(join(tmpdir(), "zhibu-ticker-"));
     dirs.push(dir);
@@ -91,7 +93,7 @@ describe("ticker", () => {
     }
   });
 
-  it("SCHEDULER_ENABLED=false leaves the outbox alone", async () => {
+  it("SCHEDULER_ENABLED=false leaves the outbox alone", { timeout: 120_000 }, async () => {
     const fake = await startFakeFeishuOpenApi();
     const dir = mkdtempSync(join(tmpdir(), "zhibu-ticker-"));
     dirs.push(dir);
