@@ -1,14 +1,24 @@
-/** `npm run bench`: runs every bench and prints its figures; exits non-zero if one misses its target. */
+/**
+ * `npm run bench`: runs every bench and prints its figures; exits non-zero if one misses its target.
+ * `npm run bench -- startup` runs only the named ones.
+ */
 import { type BenchResult, benchFanout } from "./fanout.ts";
 import { benchSignin } from "./signin.ts";
+import { benchStartup } from "./startup.ts";
 
 const benches: [string, () => Promise<BenchResult>][] = [
+  ["startup", () => benchStartup()],
   ["fanout", () => benchFanout()],
   ["signin", () => benchSignin()],
 ];
 
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !benches.some(([n]) => n === name));
+if (unknown.length > 0) throw new Error(`unknown bench: ${unknown.join(", ")}`);
+
 let failed = false;
 for (const [name, run] of benches) {
+  if (only.length > 0 && !only.includes(name)) continue;
   console.log(`▶ ${name}`);
   const result = await run();
   for (const line of result.lines) console.log(line);
