@@ -4,6 +4,7 @@ import { importRoster, RosterImportError } from "../app/import-roster.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { DataDirBusyError } from "../db/data-dir-lock.ts";
 import { openDatabase } from "../db/open.ts";
+import { DatabaseStartError } from "../db/startup-errors.ts";
 import { CALENDAR_USAGE, runCalendar } from "./calendar.ts";
 import { EXPORT_USAGE, runExport } from "./export.ts";
 import { INBOX_USAGE, runInbox } from "./inbox.ts";
@@ -109,7 +110,8 @@ export async function main(argv: string[]): Promise<number> {
     if (
       error instanceof RosterImportError ||
       error instanceof ConfigError ||
-      error instanceof DataDirBusyError
+      error instanceof DataDirBusyError ||
+      error instanceof DatabaseStartError
     ) {
       console.error(error.message);
       return 1;
