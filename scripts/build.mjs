@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * Bundles the Node entry into dist/node.mjs with esbuild (our own code only; packages stay in
- * node_modules). `npm start` runs it before every start: it takes well under a second, so the
- * server never runs stale code and never pays for a TypeScript loader at run time.
+ * Bundles the Node entry into dist/node.mjs with esbuild, with the packages it uses (see EXTERNAL
+ * for those that stay in node_modules). `npm start` runs it before every start: it takes about a
+ * second, so the server never runs stale code and never pays for a TypeScript loader at run time.
  *
  * Code behind a dynamic import() goes into chunks of its own (dist/chunk-*.mjs): a package it
  * imports, such as the Feishu SDK (0.8 s and 55 MB to load), then loads only when that code runs,
@@ -76,18 +76,22 @@ async function vendorFeishuSdk() {
 const vendoredSdk = await vendorFeishuSdk();
 
 /**
- * Packages stay in node_modules, except JSON data files: esbuild drops the `with { type: "json" }`
- * attribute on external imports, which Node requires, so those few are bundled instead.
+ * Packages are bundled too: Node resolving and compiling some 400 small ES modules of drizzle-orm, zod,
+ * hono and the rest cost ~0.5 s of CPU per start. Those that find files next to their own code stay
+ * in node_modules: PGlite (its WASM and data files), node-cron (its daemon script), and the Feishu SDK
+ * when it could not be prebundled.
  */
+const EXTERNAL = ["@electric-sql/pglite", "node-cron", SDK];
+
 const packagesExternal = {
   name: "packages-external",
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) =>
       vendoredSdk && args.path === SDK
         ? { path: `./${SDK_FILE.slice("dist/".length)}`, external: true }
-        : args.path.endsWith(".json")
-          ? { path: require.resolve(args.path) }
-          : { path: args.path, external: true },
+        : EXTERNAL.some((name) => args.path === name || args.path.startsWith(`${name}/`))
+          ? { path: args.path, external: true }
+          : undefined,
     );
   },
 };
@@ -103,6 +107,10 @@ const result = await build({
   target: "node20",
   plugins: [packagesExternal],
   splitting: true,
+  // Bundled CommonJS packages (yaml, dataloader) require Node's built-ins.
+  banner: {
+    js: 'import { createRequire as __zCreateRequire } from "node:module"; const require = __zCreateRequire(import.meta.url);',
+  },
   chunkNames: "chunk-[hash]",
   sourcemap: "linked",
   // Stack traces need the mappings, not a second copy of the source in memory.
