@@ -1,9 +1,14 @@
-/** `npm run bench`: runs every bench and prints its figures; exits non-zero if one misses its target. */
+/**
+ * `npm run bench`: runs every bench and prints its figures; exits non-zero if one misses its target.
+ * `npm run bench -- startup` runs only the named ones.
+ */
 import { type BenchResult, benchFanout } from "./fanout.ts";
 import { benchSignin } from "./signin.ts";
+import { benchStartup } from "./startup.ts";
 import { benchStatus } from "./status.ts";
 
 const benches: [string, () => Promise<BenchResult>][] = [
+  ["startup", () => benchStartup()],
   ["fanout", () => benchFanout()],
   ["signin", () => benchSignin()],
   ["status", () => benchStatus()],
@@ -11,6 +16,8 @@ const benches: [string, () => Promise<BenchResult>][] = [
 
 // `npm run bench -- status` runs only the benches named.
 const only = process.argv.slice(2);
+const unknown = only.filter((name) => !benches.some(([n]) => n === name));
+if (unknown.length > 0) throw new Error(`unknown bench: ${unknown.join(", ")}`);
 
 let failed = false;
 for (const [name, run] of benches) {

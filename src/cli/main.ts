@@ -4,6 +4,7 @@ import { type ContactSources, importRoster, RosterImportError } from "../app/imp
 import { type Config, ConfigError, loadConfig, platformQuotas } from "../config.ts";
 import { DataDirBusyError } from "../db/data-dir-lock.ts";
 import { openDatabase } from "../db/open.ts";
+import { DatabaseStartError } from "../db/startup-errors.ts";
 import { isRosterPlatform } from "../domain/roster.ts";
 import { createLogger } from "../lib/logger.ts";
 import { PLATFORMS } from "../platforms/index.ts";
@@ -141,7 +142,8 @@ export async function main(argv: string[]): Promise<number> {
     if (
       error instanceof RosterImportError ||
       error instanceof ConfigError ||
-      error instanceof DataDirBusyError
+      error instanceof DataDirBusyError ||
+      error instanceof DatabaseStartError
     ) {
       console.error(error.message);
       return 1;

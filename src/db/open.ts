@@ -4,7 +4,15 @@ import { createPgliteDatabase } from "./client-pglite.ts";
 import { createPostgresDatabase } from "./client-postgres.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { migrateEmbedded, migratePostgresUrl } from "./migrate.ts";
+import { DatabaseStartError, type DatabaseTarget, describeDatabaseError } from "./startup-errors.ts";
 import type { DatabaseHandle } from "./types.ts";
+
+/** A failure a setting can fix becomes a DatabaseStartError (a sentence); anything else is rethrown as is. */
+function explained(error: unknown, target: DatabaseTarget): unknown {
+  if (error instanceof DatabaseStartError) return error;
+  const sentence = describeDatabaseError(error, target);
+  return sentence ? new DatabaseStartError(sentence, { cause: error }) : error;
+}
 
 /**
  * Node: open the configured database with migrations applied. PGlite when DATABASE_URL is unset,
@@ -12,14 +20,28 @@ import type { DatabaseHandle } from "./types.ts";
  */
 export async function openDatabase(config: Config, purpose: string): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
-    await migratePostgresUrl(config.databaseUrl);
-    return createPostgresDatabase(config.databaseUrl, { max: config.databasePoolMax });
+    const url = config.databaseUrl;
+    await migratePostgresUrl(url).catch((error: unknown) => {
+      throw explained(error, { kind: "postgres", url });
+    });
+    return createPostgresDatabase(url, { max: config.databasePoolMax });
   }
   const dir = resolve(config.dataDir);
-  const lock = lockDataDir(dir, purpose);
+  const target: DatabaseTarget = { kind: "pglite", dataDir: dir };
+  let lock: ReturnType<typeof lockDataDir>;
   try {
-    const handle = await createPgliteDatabase(`${dir}/pgdata`);
-    await migrateEmbedded(handle);
+    lock = lockDataDir(dir, purpose);
+  } catch (error) {
+    throw explained(error, target);
+  }
+  try {
+    const handle = await createPgliteDatabase(`${dir}/pgdata`).catch((error: unknown) => {
+      throw explained(error, target);
+    });
+    await migrateEmbedded(handle, dir).catch(async (error: unknown) => {
+      await handle.close();
+      throw explained(error, target);
+    });
     return {
       ...handle,
       close: async () => {

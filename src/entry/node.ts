@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from "../config.ts";
 import { DataDirBusyError } from "../db/data-dir-lock.ts";
+import { DatabaseStartError } from "../db/startup-errors.ts";
 import { createLogger } from "../lib/logger.ts";
 import { startNodeServer } from "../runtime/node-server.ts";
 
@@ -60,7 +61,11 @@ try {
   server = await startNodeServer(config, logger);
   if (requested) shutdown(requested);
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof DataDirBusyError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof DataDirBusyError ||
+    error instanceof DatabaseStartError
+  ) {
     console.error(error.message);
     process.exit(2);
   }
