@@ -53,7 +53,9 @@ try {
   // A database query whose caller went away (a connection cut in a failover, seen in the fault test) must
   // not take the whole server down: what it was for is in the inbox or outbox and is retried. Logged loudly.
   process.on("unhandledRejection", (reason) => {
-    logger.error("未处理的异步错误（已记录，服务继续运行；相关工作由收件箱/待发消息重试）", { error: reason });
+    logger.error("未处理的异步错误（已记录，服务继续运行；相关工作由收件箱/待发消息重试）", {
+      error: reason,
+    });
   });
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
