@@ -3,22 +3,18 @@
  * example organ for an empty database, and time travel — the console's clock moves forward and the
  * scheduler runs at once, so tomorrow's reminders and cards arrive now.
  */
-import { existsSync } from "node:fs";
+
 import { readFile } from "node:fs/promises";
 import { ensureLocalAddresses, hasAnyOrganisation, listConsoleRoster } from "../db/queries/local-console.ts";
 import type { Database } from "../db/types.ts";
 import { MEMBER_ROLE_LABELS } from "../domain/labels.ts";
 import type { OffsetClock } from "../lib/offset-clock.ts";
+import { projectFile } from "../lib/project-file.ts";
 import type { ConsoleRoster, LocalConsoleHost } from "../platforms/local/routes.ts";
 import { importRoster } from "./import-roster.ts";
 import type { RunningBot } from "./running-bot.ts";
 
-// From src/app/ (tsx, tests) the file is two levels up; from the bundled dist/node.mjs, one.
-export const EXAMPLE_ROSTER_URL =
-  [
-    new URL("../../examples/org.yaml", import.meta.url),
-    new URL("../examples/org.yaml", import.meta.url),
-  ].find((u) => existsSync(u)) ?? new URL("../../examples/org.yaml", import.meta.url);
+export const EXAMPLE_ROSTER_URL = projectFile("examples/org.yaml", import.meta.url);
 
 /** Waiting for the bot after a line or click, at most this long: the page polls for anything later. */
 const SETTLE_LIMIT_MS = 5000;

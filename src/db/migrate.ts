@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
@@ -7,17 +7,14 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { projectFile } from "../lib/project-file.ts";
 import { DatabaseStartError, type DatabaseTarget, newerMigrationsMessage } from "./startup-errors.ts";
 import type { DatabaseHandle } from "./types.ts";
 
-// Node-only: drizzle's migrator reads the SQL files from disk. From src/db/ (tsx, tests) the folder is
-// two levels up; from the bundled dist/node.mjs, one.
-export const migrationsFolder = [
-  new URL("../../drizzle", import.meta.url),
-  new URL("../drizzle", import.meta.url),
-]
-  .map((u) => fileURLToPath(u))
-  .find((dir) => existsSync(join(dir, "meta", "_journal.json"))) as string;
+// Node-only: drizzle's migrator reads the SQL files from disk; the folder is the one holding the journal.
+export const migrationsFolder = fileURLToPath(
+  new URL("..", projectFile("drizzle/meta/_journal.json", import.meta.url)),
+);
 
 /** Any 64-bit number both sides agree on; "zhibu" in ASCII. */
 const MIGRATION_LOCK = 0x7a68696275;
