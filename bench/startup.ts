@@ -8,9 +8,10 @@
  * On a busy machine the wall-clock figure grows with the load; the CPU the server used until healthy
  * is printed beside it, as the figure the load does not change much.
  *
- * Cases: an embedded data dir that already exists, a fresh embedded data dir (created and migrated
- * by the start), and Postgres (a fresh database on TEST_DATABASE_URL's server, migrated by the first
- * start, which is reported on its own line; skipped without TEST_DATABASE_URL).
+ * Cases: an embedded data dir that already exists, a fresh embedded data dir (copied by the start from
+ * the template data dir the build made, see src/db/data-template.ts), and Postgres (a fresh database
+ * on TEST_DATABASE_URL's server, migrated by the first start, which is reported on its own line;
+ * skipped without TEST_DATABASE_URL).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { spawnSync } from "node:child_process";
 /**
  * Bundles the Node entry into dist/node.mjs with esbuild, with the packages it uses (see EXTERNAL
  * for those that stay in node_modules). `npm start` runs it before every start: it takes about a
@@ -98,7 +99,7 @@ const packagesExternal = {
 
 const started = Date.now();
 const result = await build({
-  entryPoints: { node: "src/entry/node.ts" },
+  entryPoints: { node: "src/entry/node.ts", "data-template": "src/entry/data-template.ts" },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   bundle: true,
@@ -124,3 +125,7 @@ for (const file of readdirSync("dist")) {
   if (/^chunk-.*\.mjs(\.map)?$/.test(file) && !current.has(file)) rmSync(join("dist", file), { force: true });
 }
 if (process.argv.includes("--verbose")) console.log(`dist/node.mjs built in ${Date.now() - started} ms`);
+
+// The embedded database's template (src/entry/data-template.ts): built when missing or older than the
+// migrations, otherwise this returns at once. Its failure is reported by it and never fails the build.
+spawnSync(process.execPath, ["dist/data-template.mjs"], { stdio: "inherit", timeout: 180_000 });

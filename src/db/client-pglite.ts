@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
+import { copyDataTemplate } from "./data-template.ts";
 import { pingDatabase } from "./ping.ts";
 import * as schema from "./schema.ts";
 import type { Database, DatabaseHandle } from "./types.ts";
@@ -63,7 +64,9 @@ PGlite.create(process.argv[1], JSON.parse(process.argv[2])).then((db) => db.clos
  * PGlite is single-process: callers must hold the data-dir lock (see data-dir-lock.ts).
  */
 export async function createPgliteDatabase(dataDir?: string): Promise<DatabaseHandle> {
-  if (dataDir && !existsSync(join(dataDir, "PG_VERSION"))) await initDataDirInChild(dataDir);
+  if (dataDir && !existsSync(join(dataDir, "PG_VERSION")) && !copyDataTemplate(dataDir)) {
+    await initDataDirInChild(dataDir);
+  }
   const client = dataDir ? await PGlite.create(dataDir, PGLITE_OPTIONS) : await PGlite.create(PGLITE_OPTIONS);
   const db = drizzle(client, { schema }) as unknown as Database;
   return {

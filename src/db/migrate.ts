@@ -1,37 +1,15 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { projectFile } from "../lib/project-file.ts";
+import { migrationsFolder, newestMigrationInCode } from "./migrations-folder.ts";
 import { DatabaseStartError, type DatabaseTarget, newerMigrationsMessage } from "./startup-errors.ts";
 import type { DatabaseHandle } from "./types.ts";
 
-// Node-only: drizzle's migrator reads the SQL files from disk; the folder is the one holding the journal.
-export const migrationsFolder = fileURLToPath(
-  new URL("..", projectFile("drizzle/meta/_journal.json", import.meta.url)),
-);
-
 /** Any 64-bit number both sides agree on; "zhibu" in ASCII. */
 const MIGRATION_LOCK = 0x7a68696275;
-
-/** When the newest migration this code carries was generated; drizzle records it as created_at. */
-let newestInCode: number | undefined;
-function newestMigrationInCode(): number {
-  newestInCode ??= Math.max(
-    0,
-    ...(
-      JSON.parse(readFileSync(join(migrationsFolder, "meta", "_journal.json"), "utf8")) as {
-        entries: { when: number }[];
-      }
-    ).entries.map((e) => e.when),
-  );
-  return newestInCode;
-}
 
 /** drizzle's migrator records each applied migration's generation time here. */
 const HAS_TABLE = "select to_regclass('drizzle.__drizzle_migrations') is not null as present";
