@@ -3,7 +3,7 @@
  * `npm start`) on a fresh embedded database — and on real Postgres when TEST_DATABASE_URL is set. The
  * newcomer's tour: load the example roster, add a 第一议题 item, schedule a meeting, travel to just before
  * it, sign five members in on the live card, close it, record the 第一议题 from the secretary's private
- * chat, look at the branch's 第一议题 and 会议记录 — checking the screen, and then the database.
+ * chat, look at the branch's 第一议题, 会议记录 and 支部情况 — checking the screen, and then the database.
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -209,6 +209,19 @@ describe.skipIf(browserMissing !== undefined).each(targets)("local console in Ch
     const ledger = lastCard("会议记录：办公室党支部");
     await ledger.waitFor({ timeout: 10_000 });
     expect(await ledger.innerText()).toContain("实到 5/10");
+  });
+
+  it("支部情况 from its shortcut shows the branch's card with the meeting just held and its chart", async () => {
+    await page.click('.chips button[data-words="支部情况"]');
+    expect(await page.inputValue("#text")).toBe("@支部助手 支部情况");
+    await page.click("#send");
+    const card = lastCard("支部情况：办公室党支部");
+    await card.waitFor({ timeout: 10_000 });
+    const text = await card.innerText();
+    expect(text).toContain("综合得分");
+    expect(text).toMatch(/支部党员大会[^\n]*1/);
+    expect(text).toContain("出勤");
+    expect(await card.locator("figure.chart svg").count()).toBe(1);
     await page.screenshot({ path: join(testOutputDir("local-console"), `tour-end-${target.name}.png`) });
   });
 

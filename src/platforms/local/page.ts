@@ -382,6 +382,7 @@ export function consolePage(botName: string): string {
         <button type="button" data-words="第一议题">第一议题</button>
         <button type="button" data-words="安排 支部党员大会 {明天} 15:00 三楼会议室">安排会议</button>
         <button type="button" data-words="会议记录">会议记录</button>
+        <button type="button" data-words="支部情况">支部情况</button>
       </div>
       <form id="composer"><input id="text" autocomplete="off" maxlength="2000" aria-label="输入消息"><button id="send" type="submit">发送</button></form>
       <div id="hint" class="hint"></div>
