@@ -15,6 +15,11 @@ export function spawnTs(entry: string, args: string[], env: Record<string, strin
   return spawnCommand(process.execPath, ["--import", "tsx", entry, ...args], env);
 }
 
+/** A plain Node script of ours (scripts/*.mjs), in a process group of its own (`-child.pid` stops all it started). */
+export function spawnScript(script: string, args: string[], env: Record<string, string>): Spawned {
+  return spawnCommand(process.execPath, [script, ...args], env, true);
+}
+
 function spawnCommand(
   command: string,
   args: string[],
