@@ -19,7 +19,7 @@ import {
   type PlatformDriver,
   VERIFICATION_TOKEN,
 } from "../support/platform-drivers.ts";
-import { type Spawned, spawnScript } from "../support/processes.ts";
+import { type Spawned, spawnNodeGroup, stopGroup } from "../support/processes.ts";
 import { importExampleRoster } from "../support/roster.ts";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
@@ -107,7 +107,7 @@ describe.skipIf(skipReason)(
       meetingId = meeting.id;
 
       const [port, inspector] = [await freePort(), await freePort()];
-      worker = spawnScript("scripts/dev-worker.mjs", ["--inspector-port", String(inspector)], {
+      worker = spawnNodeGroup(["scripts/dev-worker.mjs", "--inspector-port", String(inspector)], {
         ...p.env(),
         DATABASE_URL: db.url as string,
         PORT: String(port),
@@ -121,15 +121,7 @@ describe.skipIf(skipReason)(
     }, 120_000);
 
     afterAll(async () => {
-      if (worker?.child.pid) {
-        try {
-          process.kill(-worker.child.pid, "SIGTERM");
-        } catch {}
-        await Promise.race([worker.exited, new Promise((r) => setTimeout(r, 5000))]);
-        try {
-          process.kill(-worker.child.pid, "SIGKILL");
-        } catch {}
-      }
+      if (worker) await stopGroup(worker);
       await fake?.close();
       await db?.close();
     });
