@@ -35,6 +35,16 @@ if (!env.DATABASE_URL) {
   process.exit(2);
 }
 
+// With the Hyperdrive binding of wrangler.toml enabled, `wrangler dev` connects it to this database. It
+// insists on a password in the URL; a local server that asks for none ignores the one added here.
+try {
+  const hyperdriveUrl = new URL(env.DATABASE_URL);
+  if (!hyperdriveUrl.password) hyperdriveUrl.password = "local";
+  env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE ??= hyperdriveUrl.toString();
+} catch {
+  // Not a URL: the migration below says what is wrong with DATABASE_URL.
+}
+
 const migrated = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "migrate"], {
   cwd: root,
   env,

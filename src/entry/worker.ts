@@ -28,7 +28,7 @@ function settings(env: WorkerEnv): Record<string, string | undefined> {
 
 /**
  * Workers have no disk for PGlite: DATABASE_URL (ideally through Hyperdrive) is required, and
- * migrations are applied beforehand with `npx drizzle-kit migrate`.
+ * migrations are applied beforehand with `npx zhibu migrate`.
  */
 function build(env: WorkerEnv) {
   // The local console keeps its chats in one process's memory: it has no place on Workers' isolates.
