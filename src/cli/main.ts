@@ -24,6 +24,7 @@ ${INBOX_USAGE}
 ${CALENDAR_USAGE}
 ${STUDY_USAGE}
 ${EXPORT_USAGE}
+  migrate                只建表/升级数据库（npm start 启动时会自动做；Workers 部署前须先运行）
   help                   显示本帮助
 
 数据库：未设置 DATABASE_URL 时使用 DATA_DIR（默认 ./data）下的嵌入式数据库。`;
@@ -128,6 +129,12 @@ export async function main(argv: string[]): Promise<number> {
         return await withDatabase("zhibu study", (io) => runStudy(rest, io));
       case "export":
         return await withDatabase("zhibu export", (io) => runExport(rest, io));
+      case "migrate":
+        // Opening the database applies the migrations (Workers cannot: they have no migration files).
+        return await withDatabase("zhibu migrate", async (io) => {
+          io.out("数据库已是最新结构。");
+          return 0;
+        });
       case undefined:
       case "help":
       case "--help":

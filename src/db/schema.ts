@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn as AnyColumn,
+  bigint,
   bigserial,
   boolean,
   check,
@@ -540,6 +541,26 @@ export const sendRateSlots = pgTable("send_rate_slots", {
   key: text("key").primaryKey(),
   nextAt: ts("next_at").notNull(),
 });
+
+/**
+ * Who is patching a live card (a meeting's sign-in card on one platform) right now, across processes
+ * and Workers isolates: one holder at a time, so patches reach the platform in the order they were
+ * rendered. `wanted` goes up with every request for a patch; a holder whose `wanted` changed while it
+ * rendered patches again, so the last patch shows the final counts. A holder that died is replaced
+ * once `held_until` has passed.
+ */
+export const cardPatches = pgTable(
+  "card_patches",
+  {
+    subject: text("subject").notNull(),
+    platform: platform("platform").notNull(),
+    holder: text("holder"),
+    heldUntil: ts("held_until"),
+    wanted: bigint("wanted", { mode: "number" }).notNull().default(0),
+    patchedAt: ts("patched_at"),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.platform] }), index("card_patches_held_until").on(t.heldUntil)],
+);
 
 /** Local days off added by an admin (e.g. a city's own holiday); they override the official calendar. */
 export const localDaysOff = pgTable("local_days_off", {

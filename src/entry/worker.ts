@@ -15,17 +15,26 @@ interface ScheduledController {
   scheduledTime: number;
   cron: string;
 }
-type WorkerEnv = Record<string, string | undefined>;
+/** Vars and secrets are strings; a Hyperdrive binding is an object with the connection string to use. */
+type WorkerEnv = Record<string, unknown> & { HYPERDRIVE?: { connectionString: string } };
+
+/** The strings of the env (vars, secrets), with Hyperdrive's connection string as DATABASE_URL when bound. */
+function settings(env: WorkerEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === "string") out[name] = value;
+  if (env.HYPERDRIVE?.connectionString) out.DATABASE_URL = env.HYPERDRIVE.connectionString;
+  return out;
+}
 
 /**
  * Workers have no disk for PGlite: DATABASE_URL (ideally through Hyperdrive) is required, and
- * migrations are applied beforehand with `npx drizzle-kit migrate`.
+ * migrations are applied beforehand with `npx zhibu migrate`.
  */
 function build(env: WorkerEnv) {
   // The local console keeps its chats in one process's memory: it has no place on Workers' isolates.
-  const config = loadConfig({ ...env, LOCAL_CONSOLE: "off" });
+  const config = loadConfig({ ...settings(env), LOCAL_CONSOLE: "off" });
   if (!config.databaseUrl)
-    throw new Error("DATABASE_URL: Workers 上必须设置（Workers 无法使用嵌入式数据库）");
+    throw new Error("DATABASE_URL: Workers 上必须设置，或绑定 Hyperdrive（Workers 无法使用嵌入式数据库）");
   const logger = createLogger(config.logLevel);
   const database = createPostgresDatabase(config.databaseUrl, { max: 1 });
   return { config, logger, database };

@@ -12,7 +12,8 @@
  *  - Cards over Feishu's 30 KB are refused (code 230025), on sending and patching alike.
  *  - Faults for the next N message calls: 429 with x-ogw-ratelimit-reset, an expired tenant token
  *    (which really invalidates the tokens issued so far), a 5xx, any Feishu error code, or a hang (the
- *    request is read and never answered), optionally only for calls to one chat or person.
+ *    request is read and never answered) or a delay (answered normally, late), optionally only for
+ *    calls to one chat or person.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -27,7 +28,9 @@ export type FeishuFault =
   | { type: "server_error"; status?: number }
   | { type: "error"; status: number; code: number; msg: string }
   /** Reads the request and never answers it (until the client gives up or the fake closes). */
-  | { type: "hang" };
+  | { type: "hang" }
+  /** Answers as usual, but only after `ms`; the message or patch is recorded when it is answered. */
+  | { type: "delay"; ms: number };
 
 export interface RecordedCall {
   method: string;
@@ -188,8 +191,20 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
     return undefined;
   };
 
+  const matching = (receiveId: string | undefined) =>
+    faults.findIndex((f) => f.receiveId === undefined || f.receiveId === receiveId);
+
+  /** A pending delay for this call is waited out first; the call then goes on as if it had just arrived. */
+  const delayFor = (receiveId: string | undefined) => {
+    const at = matching(receiveId);
+    const entry = at < 0 ? undefined : faults[at];
+    if (entry?.fault.type !== "delay") return 0;
+    faults.splice(at, 1);
+    return entry.fault.ms;
+  };
+
   const applyFault = (res: ServerResponse, receiveId: string | undefined) => {
-    const at = faults.findIndex((f) => f.receiveId === undefined || f.receiveId === receiveId);
+    const at = matching(receiveId);
     if (at < 0) return undefined;
     const fault = faults.splice(at, 1)[0]?.fault;
     switch (fault?.type) {
@@ -232,6 +247,17 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
     const b = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
     const method = req.method ?? "GET";
     const path = url.pathname;
+    const patched = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(path)?.[1];
+    const callTo =
+      method === "POST" && path === "/open-apis/im/v1/messages"
+        ? typeof b.receive_id === "string"
+          ? b.receive_id
+          : undefined
+        : method === "PATCH" && patched
+          ? known.get(decodeURIComponent(patched))?.receiveId
+          : null;
+    const delay = callTo === null ? 0 : delayFor(callTo);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 
     const answer = (() => {
       if (method === "POST" && path === "/open-apis/auth/v3/tenant_access_token/internal") {

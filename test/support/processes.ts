@@ -15,6 +15,28 @@ export function spawnTs(entry: string, args: string[], env: Record<string, strin
   return spawnCommand(process.execPath, ["--import", "tsx", entry, ...args], env);
 }
 
+/**
+ * Node with these arguments (a script of ours, or `--import tsx` and a TypeScript entry) in a process
+ * group of its own, for what starts children of its own: `process.kill(-child.pid)` stops them all.
+ */
+export function spawnNodeGroup(args: string[], env: Record<string, string>): Spawned {
+  return spawnCommand(process.execPath, args, env, true);
+}
+
+/** Stops a process group started by spawnNodeGroup: SIGTERM, then SIGKILL after `graceMs`. */
+export async function stopGroup(spawned: Spawned, graceMs = 5_000): Promise<void> {
+  const pid = spawned.child.pid;
+  if (pid === undefined) return;
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
+    } catch {}
+  };
+  signal("SIGTERM");
+  await Promise.race([spawned.exited, new Promise((r) => setTimeout(r, graceMs))]);
+  signal("SIGKILL");
+}
+
 function spawnCommand(
   command: string,
   args: string[],

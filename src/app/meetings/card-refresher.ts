@@ -6,10 +6,14 @@ import type { CardView, PlatformClient, PlatformName } from "../../platforms/typ
  * Keeps live cards (sign-in counts) current without flooding the platform: each platform allows a few
  * updates a second per card, so a burst of clicks becomes at most one patch per interval (per platform),
  * and a click that lands while a patch is being rendered causes one more, so the last patch always
- * shows the final state.
+ * shows the final state. With a `lock`, the same holds across processes and Workers isolates: only the
+ * card's holder patches, one patch after the other, and patches again when anyone asked meanwhile.
  */
 export interface CardRefresher {
-  /** Asks for the subject's cards to be re-rendered soon; resolves when the patch that covers this call is done. */
+  /**
+   * Asks for the subject's cards to be re-rendered soon; resolves when the patch that covers this call is
+   * done, or, when another process holds the card, once that process has been asked to patch again.
+   */
   refresh(subject: string): Promise<void>;
   /** Waits for every refresh in progress (tests, shutdown). */
   idle(): Promise<void>;
@@ -40,11 +44,27 @@ export interface RefreshChannel {
   pace?: RateLimiter;
 }
 
+/** A turn at patching one card, held until `done`. */
+export interface PatchTurn {
+  /** Wait this long first: the card's last patch, from any process, was sent less than an interval ago. */
+  waitMs: number;
+  /** Ends the turn after a patch; true when someone asked for a patch meanwhile and the turn goes on. */
+  done(): Promise<boolean>;
+}
+
+/** Serialises the patches of a card between processes (see src/app/meetings/card-patch-lock.ts). */
+export interface CardPatchLock {
+  /** The turn, or undefined when another process holds the card: it will patch again, having been asked. */
+  take(subject: string, platform: PlatformName, intervalMs: number): Promise<PatchTurn | undefined>;
+}
+
 export function createCardRefresher(deps: {
   render(subject: string): Promise<RenderedCards | undefined>;
   /** Each platform's client and pace; a subject's cards on each platform are patched on their own loop. */
   channels: Partial<Record<PlatformName, RefreshChannel>>;
   logger: Logger;
+  /** Without one, this process is taken to be the only one patching its cards. */
+  lock?: CardPatchLock;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }): CardRefresher {
@@ -68,21 +88,47 @@ export function createCardRefresher(deps: {
   async function loop(state: State) {
     const channel = deps.channels[state.platform];
     if (!channel) return;
+    const interval = intervalOf(state.platform);
     while (state.dirty) {
-      const wait = state.lastAt + intervalOf(state.platform) - clock();
+      const wait = state.lastAt + interval - clock();
       if (wait > 0) await sleep(wait);
-      await channel.pace?.acquire("live-cards");
       state.dirty = false;
-      state.lastAt = clock();
-      try {
-        const rendered = await deps.render(state.subject);
-        if (!rendered) continue;
-        const mine = rendered.messages.filter((m) => m.platform === state.platform);
-        await Promise.all(mine.map((m) => channel.client.updateCard(m.messageId, rendered.card)));
-      } catch (error) {
-        // The next click or the close will patch again; a lost intermediate count is harmless.
-        deps.logger.warn("卡片更新失败", { subject: state.subject, platform: state.platform, error });
+      let turn: PatchTurn | undefined;
+      if (deps.lock) {
+        try {
+          turn = await deps.lock.take(state.subject, state.platform, interval);
+        } catch (error) {
+          deps.logger.warn("卡片更新失败", { subject: state.subject, platform: state.platform, error });
+          continue;
+        }
+        // Another process holds the card; having been asked, it patches once more after its current patch.
+        if (!turn) continue;
+        if (turn.waitMs > 0) await sleep(turn.waitMs);
       }
+      for (;;) {
+        await patch(state, channel);
+        const again = await turn?.done().catch((error: unknown) => {
+          // The card stays held until its lease runs out; the scheduler's sweep then patches it again.
+          deps.logger.warn("卡片更新失败", { subject: state.subject, platform: state.platform, error });
+          return false;
+        });
+        if (!again) break;
+        await sleep(interval);
+      }
+    }
+  }
+
+  async function patch(state: State, channel: RefreshChannel) {
+    await channel.pace?.acquire("live-cards");
+    state.lastAt = clock();
+    try {
+      const rendered = await deps.render(state.subject);
+      if (!rendered) return;
+      const mine = rendered.messages.filter((m) => m.platform === state.platform);
+      await Promise.all(mine.map((m) => channel.client.updateCard(m.messageId, rendered.card)));
+    } catch (error) {
+      // The next click or the close will patch again; a lost intermediate count is harmless.
+      deps.logger.warn("卡片更新失败", { subject: state.subject, platform: state.platform, error });
     }
   }
 

@@ -13,6 +13,7 @@ import type { CardActionContext } from "../card-actions.ts";
 import { defineCommand, type FeatureModule } from "../feature.ts";
 import { MEETING_ACTIONS } from "../views/meeting-cards.ts";
 import { askLeave, signIn } from "./attendance-actions.ts";
+import { createAbandonedCardPlanner, createCardPatchLock } from "./card-patch-lock.ts";
 import { createCardRefresher, type RefreshChannel } from "./card-refresher.ts";
 import { closeFromCard, correctAttendance, remindAbsentees } from "./close-meeting.ts";
 import { createMeetingClosingPlanner } from "./closing-planner.ts";
@@ -42,6 +43,8 @@ export const meetingsFeature: FeatureModule = {
     const refresher = createCardRefresher({
       channels,
       logger,
+      // Other processes or isolates may be patching the same cards: one at a time, in order.
+      lock: createCardPatchLock(db),
       render: createSignInCardRenderer({ db, timeZone: config.timezone }),
     });
     const deps: MeetingDeps = {
@@ -132,6 +135,7 @@ export const meetingsFeature: FeatureModule = {
         }),
         createSignInCardPlanner({ recipients, leadMinutes: config.meetings.signInLeadMinutes }),
         createMeetingClosingPlanner(deps),
+        createAbandonedCardPlanner(db, refresher),
       ],
       idle: () => refresher.idle(),
     };
