@@ -214,6 +214,35 @@ export const liaisonAssignments = pgTable(
   ],
 );
 
+/**
+ * 外出: days a member is away (出差、休假、病假…), recorded by himself, his branch's 书记 or the 机关党委.
+ * Nobody is nudged privately while away. Withdrawn ones are kept (cancelled_at) with the audit log.
+ */
+export const awayPeriods = pgTable(
+  "away_periods",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    memberId: uuid("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    startsOn: day("starts_on").notNull(),
+    endsOn: day("ends_on").notNull(),
+    reason: text("reason").notNull(),
+    recordedBy: uuid("recorded_by").references(() => members.id, { onDelete: "set null" }),
+    cancelledAt: ts("cancelled_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("away_periods_member_idx").on(t.memberId, t.endsOn),
+    index("away_periods_live_idx").on(t.endsOn, t.startsOn).where(sql`${t.cancelledAt} is null`),
+    check("away_periods_period_ck", sql`${t.endsOn} >= ${t.startsOn}`),
+  ],
+);
+
 // ── meetings ─────────────────────────────────────────────────────────────────
 
 export const meetings = pgTable(
