@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema.ts";
 import type { MemoryMessage } from "../../src/platforms/memory/adapter.ts";
 import { databaseTargets } from "../support/databases.ts";
+import { createTestMeeting } from "../support/meetings.ts";
 import { type MemoryBot, startMemoryBot, textOf } from "../support/memory-bot.ts";
 
 const ADMIN = "1007"; // 丁明辉, 机关党委
@@ -29,7 +30,8 @@ const since = async (m: MemoryBot, code: string, mark: number) => (await texts(m
 describe.each(databaseTargets)("外出 on $name", (target) => {
   let m: MemoryBot;
   beforeAll(async () => {
-    m = await startMemoryBot(target);
+    // 换届 reminders on: the example's 办公室党支部 term ended 2026-06-20, so its 书记 is reminded monthly.
+    m = await startMemoryBot(target, { env: { STATUS_TERM_REMINDERS: "true" } });
   });
   afterAll(async () => {
     await m?.close();
@@ -228,5 +230,35 @@ describe.each(databaseTargets)("外出 on $name", (target) => {
     expect(await overdue()).toBe(0);
     await m.tick(local("2027-02-08 09:00"));
     expect(await overdue()).toBe(1);
+  });
+
+  it("第一议题 and 换届: a 书记 away is not nudged; he hears on his first day back", async () => {
+    at("2027-03-01 10:00");
+    await m.say(ADMIN, "p2p", "第一议题 添加 《关于全面从严治党的重要论述》 2027-02-26 新华社");
+    await createTestMeeting(m.db.db, { branch: "bgs", startsAt: local("2027-03-08 15:00") });
+    await m.say(BGS_SECRETARY, "p2p", "外出 2027-03-09至2027-03-10 出差");
+    await m.say(BGS_SECRETARY, "p2p", "外出 3月17日至3月18日 休假");
+    expect(await lastText(m, BGS_SECRETARY)).toBe(
+      "已登记：您 3月17日至3月18日 休假。期间不再私信您催报和提醒，3月19日起恢复。",
+    );
+    await m.tick(local("2027-03-08 14:45"));
+    await m.tick(local("2027-03-08 16:31"));
+    const studyNudges = async () =>
+      (await texts(m, BGS_SECRETARY)).filter((t) => t.startsWith("提醒：请登记第一议题学习")).length;
+    const termReminders = async (code: string) =>
+      (await texts(m, code)).filter((t) => t.startsWith("【换届提醒】办公室党支部")).length;
+    await m.tick(local("2027-03-09 09:00"));
+    await m.tick(local("2027-03-10 09:00"));
+    expect(await studyNudges()).toBe(0);
+    await m.tick(local("2027-03-11 09:00"));
+    expect(await studyNudges()).toBe(1);
+    // The term ended 2026-06-20; its ninth monthly round is due from 2027-03-17.
+    const before = { secretary: await termReminders(BGS_SECRETARY), admin: await termReminders(ADMIN) };
+    await m.tick(local("2027-03-17 09:00"));
+    await m.tick(local("2027-03-18 09:00"));
+    expect(await termReminders(ADMIN)).toBe(before.admin + 1);
+    expect(await termReminders(BGS_SECRETARY)).toBe(before.secretary);
+    await m.tick(local("2027-03-19 09:00"));
+    expect(await termReminders(BGS_SECRETARY)).toBe(before.secretary + 1);
   });
 });
