@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { CadenceOverride } from "../domain/cadence.ts";
 import { IDENTITY_KINDS, PLATFORM_NAMES } from "../domain/identity.ts";
 import { MEETING_KINDS, MEMBER_ROLES } from "../domain/labels.ts";
 import { PROBLEM_STATUSES } from "../domain/liaison-problems.ts";
@@ -58,6 +59,8 @@ export const organisations = pgTable("organisations", {
   code: text("code").notNull().unique(),
   name: text("name").notNull(),
   timezone: text("timezone").notNull().default("Asia/Shanghai"),
+  /** The roster's `cadence:`: meeting frequencies replacing the default; null: the default. */
+  cadence: jsonb("cadence").$type<CadenceOverride>(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -76,6 +79,8 @@ export const branches = pgTable(
     parentId: uuid("parent_id").references((): AnyColumn => branches.id, { onDelete: "restrict" }),
     termYears: integer("term_years").notNull().default(3),
     committeeElectedOn: day("committee_elected_on"),
+    /** The branch's own `cadence:` (a 党总支's applies to the branches under it); null: none. */
+    cadence: jsonb("cadence").$type<CadenceOverride>(),
     active: boolean("active").notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -1,0 +1,2 @@
+ALTER TABLE "branches" ADD COLUMN "cadence" jsonb;--> statement-breakpoint
+ALTER TABLE "organisations" ADD COLUMN "cadence" jsonb;
