@@ -3,6 +3,7 @@
  * order, and they hear each other's events in this order. Adding a feature is a folder under src/app/
  * exporting a FeatureModule, plus one line here.
  */
+import { awayFeature } from "./away/index.ts";
 import { coreFeature } from "./core/index.ts";
 import type { FeatureModule } from "./feature.ts";
 import { liaisonFeature } from "./liaison/index.ts";
@@ -16,4 +17,5 @@ export const FEATURES: readonly FeatureModule[] = [
   studyFeature,
   liaisonFeature,
   statusFeature,
+  awayFeature,
 ];

@@ -17,6 +17,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { CadenceOverride } from "../domain/cadence.ts";
 import { IDENTITY_KINDS, PLATFORM_NAMES } from "../domain/identity.ts";
 import { MEETING_KINDS, MEMBER_ROLES } from "../domain/labels.ts";
 import { PROBLEM_STATUSES } from "../domain/liaison-problems.ts";
@@ -59,6 +60,8 @@ export const organisations = pgTable("organisations", {
   code: text("code").notNull().unique(),
   name: text("name").notNull(),
   timezone: text("timezone").notNull().default("Asia/Shanghai"),
+  /** The roster's `cadence:`: meeting frequencies replacing the default; null: the default. */
+  cadence: jsonb("cadence").$type<CadenceOverride>(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -77,6 +80,8 @@ export const branches = pgTable(
     parentId: uuid("parent_id").references((): AnyColumn => branches.id, { onDelete: "restrict" }),
     termYears: integer("term_years").notNull().default(3),
     committeeElectedOn: day("committee_elected_on"),
+    /** The branch's own `cadence:` (a 党总支's applies to the branches under it); null: none. */
+    cadence: jsonb("cadence").$type<CadenceOverride>(),
     active: boolean("active").notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -212,6 +217,35 @@ export const liaisonAssignments = pgTable(
     uniqueIndex("liaison_assignments_uq").on(t.leaderId, t.branchId, t.validFrom),
     index("liaison_assignments_branch_idx").on(t.branchId),
     check("liaison_assignments_period_ck", sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
+  ],
+);
+
+/**
+ * 外出: days a member is away (出差、休假、病假…), recorded by himself, his branch's 书记 or the 机关党委.
+ * Nobody is nudged privately while away. Withdrawn ones are kept (cancelled_at) with the audit log.
+ */
+export const awayPeriods = pgTable(
+  "away_periods",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    memberId: uuid("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    startsOn: day("starts_on").notNull(),
+    endsOn: day("ends_on").notNull(),
+    reason: text("reason").notNull(),
+    recordedBy: uuid("recorded_by").references(() => members.id, { onDelete: "set null" }),
+    cancelledAt: ts("cancelled_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("away_periods_member_idx").on(t.memberId, t.endsOn),
+    index("away_periods_live_idx").on(t.endsOn, t.startsOn).where(sql`${t.cancelledAt} is null`),
+    check("away_periods_period_ck", sql`${t.endsOn} >= ${t.startsOn}`),
   ],
 );
 

@@ -109,21 +109,35 @@ function readRule(raw: unknown, name: string): RuleRead {
   return typeof times === "number" ? { rule: { per, times } } : { ...times, at: "times" };
 }
 
+/** What one level (the organisation, a 党总支, a branch) changes: only the kinds it names. */
+export type CadenceOverride = Partial<Record<BranchMeetingKind, CadenceRule | null>>;
+export type CadenceOverrideParse =
+  | { ok: true; override: CadenceOverride }
+  | { ok: false; problems: CadenceProblem[] };
+
 /**
  * Reads `cadence:` from the roster (already parsed YAML): keys are meeting kinds by code or Chinese
  * label, values a period (`half_year`, `每半年`), a count (`每年 2 次`, `{ per: year, times: 2 }`) or
  * `off`. Kinds not named keep `base`. Every problem is reported, each naming its key.
  */
 export function parseCadence(raw: unknown, base: CadenceRules = DEFAULT_CADENCE): CadenceParse {
-  if (raw === undefined || raw === null) return { ok: true, rules: base };
-  const root: CadencePath = ["cadence"];
+  const read = parseCadenceOverride(raw);
+  return read.ok ? { ok: true, rules: applyCadence(base, read.override) } : read;
+}
+
+/**
+ * The kinds `cadence:` names, in canonical order (the order of BRANCH_MEETING_KINDS, so the same
+ * override always compares and stores the same), under `root` for messages (`branches[3].cadence`).
+ */
+export function parseCadenceOverride(raw: unknown, root: CadencePath = ["cadence"]): CadenceOverrideParse {
+  if (raw === undefined || raw === null) return { ok: true, override: {} };
   if (typeof raw !== "object" || Array.isArray(raw)) {
     return {
       ok: false,
       problems: [{ path: root, message: "cadence 应为键值对，如 party_lecture: half_year" }],
     };
   }
-  const rules: Record<string, CadenceRule | null> = { ...base };
+  const rules: Partial<Record<string, CadenceRule | null>> = {};
   const problems: CadenceProblem[] = [];
   const seen = new Map<MeetingKind, string>();
   for (const [key, value] of Object.entries(raw)) {
@@ -149,5 +163,34 @@ export function parseCadence(raw: unknown, base: CadenceRules = DEFAULT_CADENCE)
     else rules[kind] = read.rule;
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, rules: rules as CadenceRules };
+  const override: CadenceOverride = {};
+  for (const kind of BRANCH_MEETING_KINDS) if (kind in rules) override[kind] = rules[kind] ?? null;
+  return { ok: true, override };
+}
+
+export function sameRule(a: CadenceRule | null, b: CadenceRule | null): boolean {
+  return a === b || (a !== null && b !== null && a.per === b.per && a.times === b.times);
+}
+
+/** `base` with what `override` names replaced. */
+export function applyCadence(base: CadenceRules, override: CadenceOverride | null | undefined): CadenceRules {
+  return override ? { ...base, ...override } : base;
+}
+
+/**
+ * A branch's rules: the default, then the organisation's roster `cadence`, then its 党总支's, then
+ * its own — each level changing only the kinds it names.
+ */
+export function resolveCadence(
+  levels: readonly (CadenceOverride | null | undefined)[],
+  base: CadenceRules = DEFAULT_CADENCE,
+): CadenceRules {
+  return levels.reduce<CadenceRules>((rules, o) => applyCadence(rules, o), base);
+}
+
+/** Kinds whose rule differs from `base`, for the card's note: “党课 每半年至少 1 次、主题党日 不作要求”. */
+export function cadenceDifferences(rules: CadenceRules, base: CadenceRules = DEFAULT_CADENCE): string[] {
+  return BRANCH_MEETING_KINDS.filter((k) => !sameRule(rules[k], base[k])).map(
+    (k) => `${MEETING_KIND_LABELS[k]} ${describeRule(rules[k])}`,
+  );
 }

@@ -27,12 +27,8 @@ export interface FiledReport {
   contacts: readonly Contact[];
 }
 
-/** A stretch of days (inclusive, local) a member is away: nobody is nudged while away. */
-export interface LeavePeriod {
-  memberId: string;
-  from: string;
-  to: string;
-}
+export type { LeavePeriod } from "./away.ts";
+export { onLeave } from "./away.ts";
 
 export type LiaisonRecipient = { type: "member"; memberId: string } | { type: "organ_committee" };
 
@@ -68,6 +64,8 @@ export type LiaisonPlanned =
       late: LeaderBranch[];
       /** `awayDays`: working days of the cycle (card day to deadline) the leader was on leave. */
       missing: (LeaderBranch & { awayDays: number })[];
+      /** Working days from the card day to the deadline: away all of them is “外出，未报”. */
+      cycleWorkdays: number;
     })
   | (PlannedBase & { kind: "liaison.research"; year: number; done: number; required: number } & LeaderBranch)
   | (PlannedBase & {
@@ -116,10 +114,6 @@ export function pairsInForce(assignments: readonly LiaisonAssignment[], day: str
     if (inForce(a, day))
       seen.set(`${a.leaderId}|${a.branchId}`, { leaderId: a.leaderId, branchId: a.branchId });
   return [...seen.values()];
-}
-
-export function onLeave(leave: readonly LeavePeriod[], memberId: string, day: string): boolean {
-  return leave.some((l) => l.memberId === memberId && l.from <= day && l.to >= day);
 }
 
 /** Midnight at the start of the day after `day`: a message for one day expires then. */

@@ -132,6 +132,8 @@ function summary(
   const onTime: LeaderBranch[] = [];
   const late: LeaderBranch[] = [];
   const missing: (LeaderBranch & { awayDays: number })[] = [];
+  let cycleWorkdays = 0;
+  for (let d = cardDay; d <= deadline; d = addDays(d, 1)) if (input.calendar.isWorkingDay(d)) cycleWorkdays++;
   for (const pair of pairs) {
     const report = filed.get(reportKey(pair, month));
     if (report && report.filedOn <= deadline) onTime.push(pair);
@@ -156,6 +158,7 @@ function summary(
     onTime,
     late,
     missing,
+    cycleWorkdays,
     dueAt: at,
     expiresAt: endOfLastWorkingDay(
       input.calendar,

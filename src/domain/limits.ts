@@ -22,6 +22,8 @@ export const TEXT_LIMITS = {
   meetingTime: { label: "会议时间", max: 100 },
   /** 请假事由 on the confirmation and sign-in cards. */
   leaveReason: { label: "请假事由", max: 200 },
+  /** 外出 …'s reason (出差、休假、病假…). */
+  awayReason: { label: "外出事由", max: 50 },
   /** 说明 on the 补签/更正 form. */
   correctionReason: { label: "更正说明", max: 200 },
   /** 绑定 <支部名>, by command or on the join card. */

@@ -1,4 +1,5 @@
 import type { MessageTarget, PlatformName } from "../platforms/types.ts";
+import { type LeavePeriod, onLeave } from "./away.ts";
 import { dateTimeFormat } from "./date-format.ts";
 import { type MeetingKind, meetingName } from "./labels.ts";
 import { idempotencyKey, type PlannedMessage, type PlanResult } from "./reminders.ts";
@@ -12,8 +13,11 @@ export interface MeetingForReminder {
   endsAt: Date;
   state: "scheduled" | "open" | "closed" | "cancelled";
   place: string | null;
-  /** Where its reminders go: the branch chat, or each attendee of a 党组会/中心组 meeting. */
-  targets: { platform: PlatformName; target: MessageTarget }[];
+  /**
+   * Where its reminders go: the branch chat, or each attendee of a 党组会/中心组 meeting (with the
+   * member it reaches, so one who is away that day is not reminded).
+   */
+  targets: { platform: PlatformName; target: MessageTarget; memberId?: string }[];
   /**
    * When the meeting was scheduled: a reminder due before then never existed (its confirmation card is
    * the notice), unlike one missed during an outage, which is still sent while useful.
@@ -33,6 +37,8 @@ export interface MeetingReminderInput {
   /** Rows are planned this far ahead of their due time, so a short outage does not delay them. */
   horizonMs: number;
   timeZone: string;
+  /** Members away (外出): not reminded privately of a meeting on a day they are away. */
+  leave?: readonly LeavePeriod[];
 }
 
 export const MEETING_REMINDER_KIND = "meeting.reminder";
@@ -72,6 +78,8 @@ export function studyLine(items: MeetingForReminder["studyItems"]): string {
 export function planMeetingReminders(input: MeetingReminderInput): PlanResult {
   const messages: PlannedMessage[] = [];
   const live = new Map<string, string[]>();
+  /** Keys not planned because their member is away: withdrawn with that reason, not as rescheduled. */
+  const away = new Map<string, string[]>();
   const dropped: string[] = [];
   const planUntil = input.now.getTime() + input.horizonMs;
   const leads = [...new Set(input.leadMinutes)].sort((a, b) => b - a);
@@ -105,8 +113,13 @@ export function planMeetingReminders(input: MeetingReminderInput): PlanResult {
           ? `【会议提醒】${meetingName(m.kind, m.title)}现在开始（${when}）${where}。请准时参加并签到。`
           : `【会议提醒】${meetingName(m.kind, m.title)}将于 ${when} 开始${where}。`) +
         studyLine(m.studyItems);
-      for (const { platform, target } of m.targets) {
+      const day = localDate(m.startsAt, input.timeZone);
+      for (const { platform, target, memberId } of m.targets) {
         const key = idempotencyKey({ kind: MEETING_REMINDER_KIND, subject, platform, target, slot });
+        if (memberId && onLeave(input.leave ?? [], memberId, day)) {
+          away.get(subject)?.push(key) ?? away.set(subject, [key]);
+          continue;
+        }
         keep.push(key);
         messages.push({
           idempotencyKey: key,
@@ -123,11 +136,18 @@ export function planMeetingReminders(input: MeetingReminderInput): PlanResult {
     }
   }
 
-  const withdrawals = [...live].map(([subject, keep]) => ({
-    subjects: [subject],
-    keep,
-    reason: "会议时间已调整，旧提醒作废",
-  }));
+  const withdrawals = [...live].flatMap(([subject, keep]) => {
+    const awayKeys = away.get(subject) ?? [];
+    const rescheduled = {
+      subjects: [subject],
+      keep: [...keep, ...awayKeys],
+      reason: "会议时间已调整，旧提醒作废",
+    };
+    // In this order: the second finds only the away members' rows left.
+    return awayKeys.length === 0
+      ? [rescheduled]
+      : [rescheduled, { subjects: [subject], keep, reason: "参会人员外出，不再提醒" }];
+  });
   if (dropped.length > 0) withdrawals.push({ subjects: dropped, keep: [], reason: "会议已取消或已结束" });
   return { messages, withdrawals };
 }

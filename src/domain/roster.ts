@@ -1,3 +1,4 @@
+import { type CadenceOverride, parseCadenceOverride } from "./cadence.ts";
 import {
   BRANCH_KIND_LABELS,
   type BranchKind,
@@ -8,7 +9,13 @@ import {
 
 /** A roster as the organ writes it (YAML), validated. Pure: no I/O. */
 export interface Roster {
-  organisation: { code: string; name: string; timezone: string | undefined };
+  organisation: {
+    code: string;
+    name: string;
+    timezone: string | undefined;
+    /** Meeting frequencies the organ sets instead of the default (empty: the default throughout). */
+    cadence: CadenceOverride;
+  };
   branches: RosterBranch[];
   members: RosterMember[];
   liaisons: RosterLiaison[];
@@ -25,6 +32,8 @@ export interface RosterBranch {
   electedOn: string | undefined;
   chats: { feishu?: string; dingtalk?: string };
   groups: string[];
+  /** This branch's own frequencies; a 党总支's apply to the branches under it. */
+  cadence: CadenceOverride;
 }
 
 export interface RosterMember {
@@ -126,6 +135,13 @@ class Reader {
     return v;
   }
 
+  cadence(obj: Obj, path: RosterPath): CadenceOverride {
+    const read = parseCadenceOverride(obj.cadence, [...path, "cadence"]);
+    if (read.ok) return read.override;
+    for (const p of read.problems) this.fail(p.path, p.message);
+    return {};
+  }
+
   object(v: unknown, path: RosterPath, what: string): Obj | undefined {
     if (v === undefined || v === null) return undefined;
     if (!isObj(v)) {
@@ -176,6 +192,7 @@ function readBranch(r: Reader, raw: unknown, path: RosterPath): RosterBranch | u
     electedOn: r.date(o, "elected_on", path),
     chats: chatOut,
     groups,
+    cadence: r.cadence(o, path),
   };
 }
 
@@ -340,6 +357,7 @@ export function validateRoster(input: unknown): RosterResult {
     code: orgObj ? r.id(orgObj, "id", ["organisation"]) : "",
     name: orgObj ? r.text(orgObj, "name", ["organisation"], true) : "",
     timezone: orgObj ? r.text(orgObj, "timezone", ["organisation"]) : undefined,
+    cadence: orgObj ? r.cadence(orgObj, ["organisation"]) : {},
   };
 
   const branches: RosterBranch[] = [];

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CADENCE, describeRule, parseCadence, requiredIn } from "../../src/domain/cadence.ts";
+import {
+  cadenceDifferences,
+  DEFAULT_CADENCE,
+  describeRule,
+  parseCadence,
+  parseCadenceOverride,
+  requiredIn,
+  resolveCadence,
+} from "../../src/domain/cadence.ts";
 import {
   currentPeriodWord,
   monthsEnding,
@@ -154,5 +162,46 @@ describe("cadence override from the roster", () => {
     expect(times.ok ? [] : times.problems.map((p) => p.path)).toEqual([
       ["cadence", "party_lecture", "times"],
     ]);
+  });
+});
+
+describe("cadence levels: default ← organisation ← 党总支 ← branch", () => {
+  const read = (raw: unknown) => {
+    const r = parseCadenceOverride(raw);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    return r.override;
+  };
+  it("an override names only what it changes, in one order however it was written", () => {
+    expect(read({ theme_day: "off", 党课: "每半年" })).toEqual({
+      party_lecture: { per: "half_year", times: 1 },
+      theme_day: null,
+    });
+    expect(Object.keys(read({ theme_day: "off", 党课: "每半年" }))).toEqual(["party_lecture", "theme_day"]);
+    expect(read(undefined)).toEqual({});
+    expect(parseCadenceOverride({ 党课: "weekly" }, ["branches", 2, "cadence"])).toMatchObject({
+      ok: false,
+      problems: [{ path: ["branches", 2, "cadence", "党课"] }],
+    });
+  });
+
+  it("each level changes only the kinds it names; the nearest wins", () => {
+    const org = read({ party_lecture: "half_year", theme_day: "off" });
+    const general = read({ party_group: "quarter", party_lecture: "year" });
+    const branch = read({ party_group: "month" });
+    const rules = resolveCadence([org, general, branch]);
+    expect(rules).toEqual({
+      ...DEFAULT_CADENCE,
+      party_lecture: { per: "year", times: 1 },
+      theme_day: null,
+      party_group: { per: "month", times: 1 },
+    });
+    expect(resolveCadence([org, null, undefined])).toEqual({
+      ...DEFAULT_CADENCE,
+      party_lecture: { per: "half_year", times: 1 },
+      theme_day: null,
+    });
+    expect(resolveCadence([])).toBe(DEFAULT_CADENCE);
+    expect(cadenceDifferences(rules)).toEqual(["党课 每年至少 1 次", "主题党日 不作要求"]);
+    expect(cadenceDifferences(DEFAULT_CADENCE)).toEqual([]);
   });
 });

@@ -89,6 +89,8 @@ describe("monthly cards, nudges and summary", () => {
       onTime: [{ leaderId: "L1", branchId: "B1" }],
       late: [{ leaderId: "L2", branchId: "B2" }],
       missing: [{ leaderId: "L4", branchId: "B4", awayDays: 3 }],
+      // September 2026: 22 weekdays, less 中秋 (09-25), plus the 调休 Sunday 09-20.
+      cycleWorkdays: 22,
       dueAt: new Date("2026-10-08T01:00:00.000Z"),
       // Catch-up until the last working day of its week: 10-14.
       expiresAt: new Date("2026-10-14T16:00:00.000Z"),

@@ -28,6 +28,43 @@ const plan = (now: Date, meetings = [meeting()]) =>
   });
 
 describe("meeting reminder planner", () => {
+  it("does not remind a 党组会 attendee who is away (外出) on the meeting's day, and withdraws his rows", () => {
+    const at = new Date(start.getTime() - 60 * 60_000 - 5 * 60_000);
+    const organ = meeting({
+      kind: "leading_group",
+      targets: [
+        { platform: "feishu", target: { type: "user", id: "ou_a" }, memberId: "a" },
+        { platform: "feishu", target: { type: "user", id: "ou_b" }, memberId: "b" },
+      ],
+    });
+    const away = [{ memberId: "b", from: "2026-11-23", to: "2026-11-24", reason: "出差" }];
+    const result = planMeetingReminders({
+      meetings: [organ],
+      leadMinutes: [60],
+      now: at,
+      horizonMs: 15 * 60_000,
+      timeZone: "Asia/Shanghai",
+      leave: away,
+    });
+    expect(result.messages.map((m) => m.target.id)).toEqual(["ou_a"]);
+    const bKey = "meeting.reminder|meeting:m1|feishu:user:ou_b|T-60m@2026-11-24T06:30:00.000Z";
+    const aKey = "meeting.reminder|meeting:m1|feishu:user:ou_a|T-60m@2026-11-24T06:30:00.000Z";
+    expect(result.withdrawals).toEqual([
+      { subjects: ["meeting:m1"], keep: [aKey, bKey], reason: "会议时间已调整，旧提醒作废" },
+      { subjects: ["meeting:m1"], keep: [aKey], reason: "参会人员外出，不再提醒" },
+    ]);
+    // Back the day before: reminded as usual.
+    const back = planMeetingReminders({
+      meetings: [organ],
+      leadMinutes: [60],
+      now: at,
+      horizonMs: 15 * 60_000,
+      timeZone: "Asia/Shanghai",
+      leave: [{ ...away[0], to: "2026-11-23" } as (typeof away)[number]],
+    });
+    expect(back.messages.map((m) => m.target.id)).toEqual(["ou_a", "ou_b"]);
+  });
+
   it("names the pending 第一议题 items, oldest first, and says nothing of them when none is pending", () => {
     const dayBefore = new Date(start.getTime() - 1440 * 60_000 - 10 * 60_000);
     const withItems = plan(dayBefore, [

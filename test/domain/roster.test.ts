@@ -26,6 +26,29 @@ describe("validateRoster", () => {
     expect(secretary?.feishu.openId).toMatch(/^ou_/);
   });
 
+  it("reads the organisation's and a branch's cadence, and names the key of a bad one", () => {
+    const doc = example();
+    doc.organisation.cadence = { 党课: "每半年", theme_day: "off" };
+    doc.branches[0].cadence = { party_group: "quarter" };
+    const r = validateRoster(doc);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.roster.organisation.cadence).toEqual({
+      party_lecture: { per: "half_year", times: 1 },
+      theme_day: null,
+    });
+    expect(r.roster.branches[0]?.cadence).toEqual({ party_group: { per: "quarter", times: 1 } });
+    expect(r.roster.branches[1]?.cadence).toEqual({});
+    doc.organisation.cadence = { 党课: "每周" };
+    doc.branches[2].cadence = { committee: { per: "month", times: 0 } };
+    expect(problemsOf(doc).map((p) => [p.path.join("."), p.message])).toEqual([
+      [
+        "organisation.cadence.党课",
+        "党课 的周期 “每周” 无效，应为 month（每月）、quarter（每季度）、half_year（每半年）、year（每年），或写作“每年 2 次”",
+      ],
+      ["branches.2.cadence.committee.times", "committee 的次数 “0” 无效，应为 1–12 的整数"],
+    ]);
+  });
+
   it("refuses a member of an unknown branch, naming the entry", () => {
     const doc = example();
     doc.members[3].branch = "nope";

@@ -7,6 +7,7 @@ import {
   unresolvedProblemsForNudges,
 } from "../../db/queries/liaison.ts";
 import type { Executor } from "../../db/types.ts";
+import { awayNotAnswered } from "../../domain/away.ts";
 import { addMonths, monthOf, timeLeftText } from "../../domain/liaison-calendar.ts";
 import type { LiaisonPlan, LiaisonPlanned } from "../../domain/liaison-plan.ts";
 import { planLiaisonMonthly } from "../../domain/liaison-planner.ts";
@@ -20,6 +21,7 @@ import { localDate } from "../../domain/time.ts";
 import type { WorkCalendar } from "../../domain/work-calendar.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { OutboundMessage } from "../../platforms/types.ts";
+import { awayPeriods } from "../away/periods.ts";
 import type { Address } from "../recipients.ts";
 import { messagesTo } from "../recipients.ts";
 import type { ReminderPlanner } from "../scheduler.ts";
@@ -43,6 +45,8 @@ type Assignments = Awaited<ReturnType<typeof listAssignments>>;
 async function plannable(db: Executor): Promise<Assignments> {
   return (await listAssignments(db)).filter((a) => a.leaderBranchId !== a.branchId);
 }
+
+const leaderIds = (assignments: Assignments) => [...new Set(assignments.map((a) => a.leaderId))];
 
 function toResult(plan: LiaisonPlan, messages: PlannedMessage[]): PlanResult {
   return {
@@ -72,7 +76,10 @@ export function createLiaisonMonthlyPlanner(deps: LiaisonDeps, logger: Logger): 
       if (assignments.length === 0) return { messages: [], withdrawals: [] };
       const calendar = await deps.loadCalendar(db);
       const today = localDate(now, timeZone);
-      const reports = await filedReportsSince(db, addMonths(monthOf(today), -3));
+      const since = addMonths(monthOf(today), -3);
+      const reports = await filedReportsSince(db, since);
+      // The summary counts the days each leader was away since the card went out, months back.
+      const leave = await awayPeriods(db, since, today, leaderIds(assignments));
       const plan = planLiaisonMonthly({
         now,
         timeZone,
@@ -80,7 +87,7 @@ export function createLiaisonMonthlyPlanner(deps: LiaisonDeps, logger: Logger): 
         settings: deps.settings,
         assignments,
         reports,
-        leave: [],
+        leave,
       });
       for (const note of plan.notes) logger.info("liaison planner", { note });
       const messages: PlannedMessage[] = [];
@@ -117,18 +124,22 @@ async function summaries(
   const out: PlannedMessage[] = [];
   const orgs = new Set(assignments.map((a) => a.orgId));
   for (const orgId of orgs) {
-    const label = (p: { leaderId: string; branchId: string }) => {
+    const label = (p: { leaderId: string; branchId: string }, note?: string) => {
       const a = assignments.find((x) => x.leaderId === p.leaderId && x.branchId === p.branchId);
-      return a && a.orgId === orgId ? `${a.leaderName}（${a.branchName}）` : undefined;
+      return a && a.orgId === orgId
+        ? `${a.leaderName}（${a.branchName}${note ? `，${note}` : ""}）`
+        : undefined;
     };
-    const names = (ps: readonly { leaderId: string; branchId: string }[]) =>
-      ps.map(label).filter((x): x is string => x !== undefined);
+    const names = (labels: readonly (string | undefined)[]) =>
+      labels.filter((x): x is string => x !== undefined);
+    // Away during the cycle: listed as such (“外出，未报”), not as a bare 未报.
+    const missing = names(m.missing.map((p) => label(p, awayNotAnswered(p.awayDays, m.cycleWorkdays))));
     const card = liaisonSummaryCard({
       month: m.reportMonth,
       deadline: m.deadline,
-      onTime: names(m.onTime),
-      late: names(m.late),
-      missing: names(m.missing),
+      onTime: names(m.onTime.map((p) => label(p))),
+      late: names(m.late.map((p) => label(p))),
+      missing,
     });
     const to: Address[] = await organCommitteeAddresses(db, deps.recipients, orgId);
     out.push(...messagesTo(to, spec(m, { kind: "card", card })));
@@ -144,14 +155,15 @@ export function createLiaisonResearchPlanner(deps: LiaisonDeps): ReminderPlanner
       const assignments = await plannable(db);
       if (assignments.length === 0) return { messages: [], withdrawals: [] };
       const calendar = await deps.loadCalendar(db);
-      const year = localDate(now, timeZone).slice(0, 4);
+      const today = localDate(now, timeZone);
+      const year = today.slice(0, 4);
       const reports = await filedReportsSince(db, `${year}-01-01`);
       const plan = planResearchReminders({
         now,
         timeZone,
         calendar,
         settings: deps.settings,
-        leave: [],
+        leave: await awayPeriods(db, today, today, leaderIds(assignments)),
         assignments,
         reports,
       });
@@ -183,6 +195,7 @@ export function createLiaisonOverduePlanner(
       if (rows.length === 0) return { messages: [], withdrawals: [] };
       const calendar = await deps.loadCalendar(db);
       const today = localDate(now, timeZone);
+      const leave = await awayPeriods(db, today, today);
       const messages: PlannedMessage[] = [];
       const withdrawals: PlanResult["withdrawals"] = [];
       for (const orgId of new Set(rows.map((r) => r.orgId))) {
@@ -192,7 +205,7 @@ export function createLiaisonOverduePlanner(
           timeZone,
           calendar,
           settings: deps.settings,
-          leave: [],
+          leave,
           directory,
           problems: rows
             .filter((r) => r.orgId === orgId)

@@ -15,8 +15,11 @@ import {
 import { membersByIds } from "../../db/queries/member-directory.ts";
 import { withdraw } from "../../db/queries/outbox.ts";
 import { decideCorrection } from "../../domain/attendance.ts";
+import { leaveOn, onLeave as onLeaveOn } from "../../domain/away.ts";
 import { mayManage, onlyManagers } from "../../domain/permissions.ts";
+import { localDate } from "../../domain/time.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
+import { awayPeriods } from "../away/periods.ts";
 import { responsibleFor, sendPrivately } from "../private-messages.ts";
 import {
   ABSENTEE_NOTE_DELAY_MINUTES,
@@ -40,6 +43,18 @@ async function absenteeReport(deps: MeetingDeps, meeting: MeetingRow, view: Meet
     listInvitees(deps.db, meeting.id),
   ]);
   const names = new Map(invitees.map((i) => [i.memberId, i.name]));
+  // Absent while recorded away (外出): the secretary sees why; the member gets no absence note.
+  const day = localDate(meeting.startsAt, deps.timeZone);
+  const leave = await awayPeriods(
+    deps.db,
+    day,
+    day,
+    missing.map((m) => m.memberId),
+  );
+  const missingName = (m: { memberId: string; name: string }) => {
+    const away = leaveOn(leave, m.memberId, day);
+    return away ? `${m.name}（外出：${away.reason ?? "外出"}）` : m.name;
+  };
   const onLeave = records
     .filter((r) => r.status === "leave")
     .map((r) => ({ name: names.get(r.memberId) ?? "", reason: r.reason ?? "" }));
@@ -47,11 +62,14 @@ async function absenteeReport(deps: MeetingDeps, meeting: MeetingRow, view: Meet
     card: absenteeCard(
       view,
       counts,
-      missing.map((m) => m.name),
+      missing.map(missingName),
       onLeave,
       invitees.map((i) => ({ memberId: i.memberId, name: i.name })),
+      missing.filter((m) => onLeaveOn(leave, m.memberId, day)).length,
     ),
     missing,
+    /** The absent who were not away: the ones told they missed it. */
+    notAway: missing.filter((m) => !onLeaveOn(leave, m.memberId, day)),
   };
 }
 
@@ -120,7 +138,7 @@ export async function closeMeeting(
     kind: ABSENTEE_NOTE_KIND,
     subject: absenteeNoteSubject(closed.id),
     slot: "close",
-    memberIds: report.missing.map((m) => m.memberId),
+    memberIds: report.notAway.map((m) => m.memberId),
     build: () => ({ kind: "text", text: absenteeNote(view) }),
     now: new Date(now.getTime() + ABSENTEE_NOTE_DELAY_MINUTES * 60_000),
   });
@@ -161,8 +179,20 @@ export async function remindAbsentees(
   if (!meeting) return { toast: { type: "warning", text: "找不到这次会议。" } };
   if (!mayManage(member, meeting.branchId))
     return { toast: { type: "warning", text: onlyManagers("发送提醒") } };
-  const missing = await listMissing(deps.db, meeting.id);
-  if (missing.length === 0) return { toast: { type: "info", text: "没有需要提醒的同志。" } };
+  const absent = await listMissing(deps.db, meeting.id);
+  if (absent.length === 0) return { toast: { type: "info", text: "没有需要提醒的同志。" } };
+  // Whoever is recorded away (外出) on the meeting's day is not nagged about it.
+  const day = localDate(meeting.startsAt, deps.timeZone);
+  const leave = await awayPeriods(
+    deps.db,
+    day,
+    day,
+    absent.map((m) => m.memberId),
+  );
+  const missing = absent.filter((m) => !onLeaveOn(leave, m.memberId, day));
+  const away = absent.filter((m) => onLeaveOn(leave, m.memberId, day)).map((m) => m.name);
+  const awayText = away.length > 0 ? `${away.join("、")}当天外出，未提醒。` : "";
+  if (missing.length === 0) return { toast: { type: "info", text: awayText } };
   const [sender] = await membersByIds(deps.db, [member.id]);
   const view = await loadMeetingView(deps.db, meeting, deps.timeZone);
   // One message each: the automatic note, if still waiting, gives way to the secretary's reminder.
@@ -193,9 +223,11 @@ export async function remindAbsentees(
   const unreachable = missing.filter((m) => !reachable.has(m.memberId)).map((m) => m.name);
   const notReachable = unreachable.length > 0 ? `${unreachable.join("、")}未登记聊天账号，无法私信。` : "";
   if (queued === 0)
-    return { toast: { type: "info", text: reachable.size > 0 ? "已经提醒过了。" : notReachable } };
+    return {
+      toast: { type: "info", text: (reachable.size > 0 ? "已经提醒过了。" : notReachable) + awayText },
+    };
   return {
-    toast: { type: "success", text: `正在私信提醒 ${reachable.size} 位同志。${notReachable}` },
+    toast: { type: "success", text: `正在私信提醒 ${reachable.size} 位同志。${notReachable}${awayText}` },
   };
 }
 

@@ -1,5 +1,7 @@
 import { loadMeetingsForReminders } from "../../db/queries/reminder-sources.ts";
 import { planMeetingReminders } from "../../domain/meeting-reminders.ts";
+import { localDate } from "../../domain/time.ts";
+import { awayPeriods } from "../away/periods.ts";
 import type { Recipients } from "../recipients.ts";
 import type { ReminderPlanner } from "../scheduler.ts";
 
@@ -28,8 +30,13 @@ export function createMeetingReminderPlanner(settings: MeetingReminderSettings):
         timeZone,
         settings.recipients.addressKinds,
       );
+      // 党组会/中心组 reminders go to each attendee: not to one away on the meeting's day.
+      const people = [...new Set(meetings.flatMap((m) => m.targets.flatMap((t) => t.memberId ?? [])))];
+      const days = meetings.map((m) => localDate(m.startsAt, timeZone)).sort();
+      const leave = people.length > 0 ? await awayPeriods(db, days[0] ?? "", days.at(-1) ?? "", people) : [];
       return planMeetingReminders({
         meetings,
+        leave,
         leadMinutes: settings.leadMinutes,
         dayBeforeAt: settings.dayBeforeAt,
         now,

@@ -5,7 +5,10 @@ import {
   SIGN_IN_CARD_KIND,
   signInSubject,
 } from "../../db/queries/meetings.ts";
+import { onLeave, presentOn } from "../../domain/away.ts";
 import type { PlannedMessage, Withdrawal } from "../../domain/reminders.ts";
+import { localDate } from "../../domain/time.ts";
+import { awayPeriods } from "../away/periods.ts";
 import { messagesTo, type Recipients } from "../recipients.ts";
 import type { ReminderPlanner } from "../scheduler.ts";
 import { signInCard } from "../views/meeting-cards.ts";
@@ -43,28 +46,37 @@ export function createSignInCardPlanner(settings: {
         const subject = signInSubject(meeting.id);
         const view = await loadMeetingView(db, meeting, timeZone);
         const card = signInCard(view, await loadCounts(db, meeting.id));
-        // A branch meeting's card goes to its group chat; a 党组会/中心组 card to each attendee privately.
-        const addresses = meeting.branchId
-          ? chats.filter((c) => c.recipient === meeting.branchId)
-          : await recipients.members(
-              db,
-              (await listInvitees(db, meeting.id)).map((i) => i.memberId),
-            );
-        const planned = messagesTo(addresses, {
+        // A branch meeting's card goes to its group chat; a 党组会/中心组 card to each attendee privately,
+        // except one away (外出) that day: he is not asked to sign in where he cannot be.
+        let away: string[] = [];
+        let addresses = chats.filter((c) => c.recipient === meeting.branchId);
+        if (!meeting.branchId) {
+          const invitees = (await listInvitees(db, meeting.id)).map((i) => i.memberId);
+          const day = localDate(meeting.startsAt, timeZone);
+          const leave = await awayPeriods(db, day, day, invitees);
+          away = invitees.filter((id) => onLeave(leave, id, day));
+          addresses = await recipients.members(db, presentOn(leave, invitees, day));
+        }
+        const spec = {
           kind: SIGN_IN_CARD_KIND,
           subject,
           slot: meeting.startsAt.toISOString(),
-          message: { kind: "card", card },
+          message: { kind: "card" as const, card },
           dueAt: new Date(meeting.startsAt.getTime() - leadMs),
           expiresAt: meeting.endsAt,
           expiryReason: "会议已结束，签到卡片不再发送",
-        });
+        };
+        const planned = messagesTo(addresses, spec);
+        const awayKeys = messagesTo(await recipients.members(db, away), spec).map((m) => m.idempotencyKey);
         messages.push(...planned);
+        const keep = planned.map((m) => m.idempotencyKey);
         withdrawals.push({
           subjects: [subject],
-          keep: planned.map((m) => m.idempotencyKey),
+          keep: [...keep, ...awayKeys],
           reason: "会议时间已调整，旧签到卡片作废",
         });
+        if (awayKeys.length > 0)
+          withdrawals.push({ subjects: [subject], keep, reason: "参会人员外出，不再发送签到卡片" });
       }
       // Cancelled and closed meetings take their unsent cards with them.
       const gone = await recentlyEndedMeetingIds(db, new Date(now.getTime() - 48 * 3_600_000));

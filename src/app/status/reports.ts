@@ -3,6 +3,7 @@
  * organisation's own data (branches, 党小组, liaison assignments). Status reads no feature's tables.
  */
 import {
+  cadenceOverrides,
   type LiaisonSpan,
   liaisonSpans,
   type StatusBranchRow,
@@ -10,7 +11,7 @@ import {
 } from "../../db/queries/status.ts";
 import type { Executor } from "../../db/types.ts";
 import { branchStatus, statusDataFrom } from "../../domain/branch-status.ts";
-import type { CadenceRules } from "../../domain/cadence.ts";
+import { type CadenceRules, cadenceDifferences, resolveCadence } from "../../domain/cadence.ts";
 import { complianceScore, liaisonUpdatesExpected, sortWorstFirst } from "../../domain/compliance-score.ts";
 import { addDays } from "../../domain/time.ts";
 import { meetingSummaryFor } from "../meetings/summary.ts";
@@ -21,6 +22,7 @@ import { type LiaisonSummaryProvider, liaisonOf } from "./liaison-source.ts";
 export interface StatusSettings {
   timeZone: string;
   overdueDays: number;
+  /** The default rules; the roster's `cadence:` (organisation, 党总支, branch) is applied over them. */
   rules: CadenceRules;
   liaison: LiaisonSummaryProvider;
 }
@@ -57,7 +59,7 @@ export async function branchReports(
   const year = Number(periodOf.slice(0, 4));
   // Figures "this year" belong to the year shown; for the digest in January that is last year, over.
   const yearToday = q.today.slice(0, 4) === periodOf.slice(0, 4) ? q.today : addDays(periodOf, 1);
-  const [meetings, study, liaison, spans] = await Promise.all([
+  const [meetings, study, liaison, spans, cadence] = await Promise.all([
     meetingSummaryFor(db, { branchIds: ids, from: statusDataFrom(periodOf), timeZone: s.timeZone }),
     studySummaryFor(db, {
       orgId: q.orgId,
@@ -69,10 +71,17 @@ export async function branchReports(
     }),
     s.liaison(db, { branchIds: ids, year, today: yearToday }),
     liaisonSpans(db, { orgId: q.orgId, branchIds: ids, from: `${year}-01-01` }),
+    cadenceOverrides(db, q.orgId),
   ]);
+  const rulesOf = (b: StatusBranchRow) =>
+    resolveCadence(
+      [cadence.org, b.parentId ? cadence.branches.get(b.parentId) : null, cadence.branches.get(b.id)],
+      s.rules,
+    );
   const spansOf = new Map<string, LiaisonSpan[]>();
   for (const span of spans) spansOf.set(span.branchId, [...(spansOf.get(span.branchId) ?? []), span]);
   return list.map((b) => {
+    const rules = rulesOf(b);
     const status = branchStatus({
       branch: {
         id: b.id,
@@ -85,7 +94,7 @@ export async function branchReports(
       meetings: meetings.get(b.id) ?? [],
       today: q.today,
       periodOf,
-      rules: s.rules,
+      rules,
     });
     const l = liaisonOf(liaison, b.id);
     const extras = {
@@ -97,7 +106,14 @@ export async function branchReports(
       },
       openProblems: l.openProblems,
     };
-    return { branchId: b.id, name: b.name, status, extras, score: complianceScore(status, extras) };
+    return {
+      branchId: b.id,
+      name: b.name,
+      status,
+      extras,
+      score: complianceScore(status, extras),
+      cadenceNotes: cadenceDifferences(rules),
+    };
   });
 }
 

@@ -1,9 +1,12 @@
 import { branchSecretaries } from "../../db/queries/member-directory.ts";
 import { listOrganisations } from "../../db/queries/organisations.ts";
 import { statusBranches } from "../../db/queries/status.ts";
+import type { Executor } from "../../db/types.ts";
+import { presentOn } from "../../domain/away.ts";
 import { dueTermReminders, TERM_REMINDER_KIND } from "../../domain/branch-term.ts";
 import type { PlannedMessage } from "../../domain/reminders.ts";
 import { localDate, zonedInstant } from "../../domain/time.ts";
+import { awayPeriods } from "../away/periods.ts";
 import { messagesTo, type Recipients } from "../recipients.ts";
 import type { ReminderPlanner } from "../scheduler.ts";
 import { organCommitteeAddresses } from "./organ-addresses.ts";
@@ -17,6 +20,15 @@ export function createTermReminderPlanner(deps: {
   localTime: string;
   recipients: Recipients;
 }): ReminderPlanner {
+  /**
+   * The branch's 书记, unless away (外出) today: the slot lasts until the next one, so he hears it on
+   * his first working day back.
+   */
+  async function secretariesHere(db: Executor, branchId: string, today: string) {
+    const ids = (await branchSecretaries(db, branchId)).map((m) => m.id);
+    const leave = await awayPeriods(db, today, today, ids);
+    return deps.recipients.members(db, presentOn(leave, ids, today));
+  }
   return {
     name: "status-term-reminders",
     async plan({ db, now, timeZone }) {
@@ -38,12 +50,7 @@ export function createTermReminderPlanner(deps: {
             if (r.audience === "organ_committee" && !organ)
               organ = await organCommitteeAddresses(db, deps.recipients, org.id);
             const addresses =
-              r.audience === "secretary"
-                ? await deps.recipients.members(
-                    db,
-                    (await branchSecretaries(db, b.id)).map((m) => m.id),
-                  )
-                : (organ ?? []);
+              r.audience === "secretary" ? await secretariesHere(db, b.id, today) : (organ ?? []);
             messages.push(
               ...messagesTo(addresses, {
                 kind: TERM_REMINDER_KIND,

@@ -1,9 +1,11 @@
 import { closedMeetingsWithoutRecord, pendingStudyItems } from "../../db/queries/study.ts";
 import type { Executor } from "../../db/types.ts";
+import { presentOn } from "../../domain/away.ts";
 import type { PlannedMessage } from "../../domain/reminders.ts";
 import { recordNudgeState, studyBodyOf } from "../../domain/study.ts";
 import { addDays, localDate, zonedInstant } from "../../domain/time.ts";
 import type { WorkCalendar } from "../../domain/work-calendar.ts";
+import { awayPeriods } from "../away/periods.ts";
 import { responsibleFor } from "../private-messages.ts";
 import { messagesTo, type Recipients } from "../recipients.ts";
 import type { ReminderPlanner } from "../scheduler.ts";
@@ -44,7 +46,10 @@ export function createStudyNudgePlanner(settings: {
             : `提醒：请登记第一议题学习（${meeting.title}）`,
           tone: state.overdue ? "red" : "orange",
         };
-        const people = await settings.recipients.members(db, await responsibleFor(db, meeting));
+        // A secretary away (外出) today is not nudged; the nudges resume on his first working day back.
+        const responsible = await responsibleFor(db, meeting);
+        const leave = await awayPeriods(db, today, today, responsible);
+        const people = await settings.recipients.members(db, presentOn(leave, responsible, today));
         messages.push(
           ...messagesTo(people, {
             kind: STUDY_NUDGE_KIND,

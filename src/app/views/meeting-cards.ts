@@ -191,6 +191,8 @@ export function absenteeCard(
   absentees: string[],
   onLeave: { name: string; reason: string }[],
   invitees: { memberId: string; name: string }[] = [],
+  /** How many of the absentees were recorded away (外出) that day: they get no absence note. */
+  away = 0,
 ): CardView {
   const blocks: CardBlock[] = [...basics(m), { type: "markdown", text: countsText(counts) }];
   if (onLeave.length > 0) {
@@ -208,7 +210,9 @@ export function absenteeCard(
     });
     blocks.push({
       type: "note",
-      text: `他们将在会议结束 ${ABSENTEE_NOTE_DELAY_MINUTES} 分钟后收到系统的缺席通知；点“一键提醒”则立即以您的名义提醒，系统通知不再发送。`,
+      text:
+        `他们${away > 0 ? "（外出的同志除外）" : ""}将在会议结束 ${ABSENTEE_NOTE_DELAY_MINUTES} 分钟后收到系统的缺席通知；` +
+        "点“一键提醒”则立即以您的名义提醒，系统通知不再发送。",
     });
     blocks.push({
       type: "buttons",

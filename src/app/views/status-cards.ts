@@ -30,6 +30,8 @@ export interface BranchReport {
   status: BranchStatus;
   extras: StatusExtras;
   score: ComplianceScore;
+  /** Frequencies the roster sets unlike the default, e.g. “党课 每半年至少 1 次”; shown under the card. */
+  cadenceNotes?: string[];
 }
 
 function chartBlock(chart: StatusChart, fallback: string): CardChart {
@@ -98,7 +100,10 @@ export function branchStatusCard(report: BranchReport, options: { digest?: boole
     },
     {
       type: "note",
-      text: `${options.digest ? "月度通报。" : ""}会议以结束签到为准计入召开月份；出勤率 = 实到 ÷ 应到（请假计入应到）；综合得分供机关党委参考。`,
+      text:
+        `${options.digest ? "月度通报。" : ""}会议以结束签到为准计入召开月份；` +
+        (report.cadenceNotes?.length ? `频次按名册规定：${report.cadenceNotes.join("、")}；` : "") +
+        "出勤率 = 实到 ÷ 应到（请假计入应到）；综合得分供机关党委参考。",
     },
   );
   return {

@@ -40,6 +40,7 @@ export async function loadMeetingsForReminders(
       ? await db
           .select({
             meetingId: meetingInvitees.meetingId,
+            memberId: meetingInvitees.memberId,
             platform: memberIdentities.platform,
             value: memberIdentities.value,
           })
@@ -88,7 +89,11 @@ export async function loadMeetingsForReminders(
           .map((c) => ({ platform: c.platform, target: { type: "chat" as const, id: c.chatId } }))
       : people
           .filter((p) => p.meetingId === m.id)
-          .map((p) => ({ platform: p.platform, target: { type: "user" as const, id: p.value } })),
+          .map((p) => ({
+            platform: p.platform,
+            target: { type: "user" as const, id: p.value },
+            memberId: p.memberId,
+          })),
     studyItems: pendingByBody.get(JSON.stringify(bodyOf(m))) ?? [],
   }));
 }

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { CadenceOverride } from "../../domain/cadence.ts";
 import type { Roster } from "../../domain/roster.ts";
 import type { IdentityKind, PlatformName } from "../../platforms/types.ts";
 import {
@@ -30,12 +31,30 @@ interface SyncContext {
 
 type Row = Record<string, unknown>;
 
+/** JSON with object keys sorted: jsonb hands keys back in its own order. */
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Row)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v ?? null);
+}
+
+const same = (a: unknown, b: unknown) =>
+  (a ?? null) === (b ?? null) ||
+  (typeof a === "object" && typeof b === "object" && stableJson(a) === stableJson(b));
+
+/** The roster's `cadence:` as stored: null when it changes nothing. */
+const storedCadence = (o: CadenceOverride) => (Object.keys(o).length > 0 ? o : null);
+
 /** Only the fields that differ, so an unchanged roster writes nothing at all. */
 function changedFields<T extends Row>(current: T, wanted: Partial<T>): Partial<T> | undefined {
   const diff: Partial<T> = {};
   let any = false;
   for (const [key, value] of Object.entries(wanted) as [keyof T, T[keyof T]][]) {
-    if ((current[key] ?? null) !== (value ?? null)) {
+    if (!same(current[key], value)) {
       diff[key] = value;
       any = true;
     }
@@ -74,6 +93,7 @@ async function syncOrganisation(tx: Executor, roster: Roster, actorLabel: string
     code: roster.organisation.code,
     name: roster.organisation.name,
     timezone: roster.organisation.timezone ?? "Asia/Shanghai",
+    cadence: storedCadence(roster.organisation.cadence),
   };
   const [existing] = await tx.select().from(organisations).where(eq(organisations.code, wanted.code));
   const summary: RosterSyncSummary = { created: 0, updated: 0, deactivated: 0 };
@@ -121,6 +141,7 @@ async function syncBranches(ctx: SyncContext, roster: Roster): Promise<Map<strin
       kind: b.kind,
       termYears: b.termYears,
       committeeElectedOn: b.electedOn ?? null,
+      cadence: storedCadence(b.cadence),
       active: true,
     };
     const current = byCode.get(b.code);

@@ -3,8 +3,9 @@
  * leader, where the 机关党委 is reached). Meetings, 第一议题 and 联系点 figures come from those features'
  * summaries, not from here.
  */
-import { and, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
-import { branches, liaisonAssignments, members, outbox, partyGroups } from "../schema.ts";
+import { and, eq, gte, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import type { CadenceOverride } from "../../domain/cadence.ts";
+import { branches, liaisonAssignments, members, organisations, outbox, partyGroups } from "../schema.ts";
 import type { Executor } from "../types.ts";
 
 export interface StatusBranchRow {
@@ -19,6 +20,27 @@ export interface StatusBranchRow {
   /** Local date the branch was first recorded. */
   createdOn: string;
   partyGroups: { id: string; name: string; createdOn: string }[];
+}
+
+/**
+ * The roster's meeting frequencies: the organisation's and those of the branches (党总支 included) that
+ * set their own. Few rows: most organs set one organisation-wide rule, if any.
+ */
+export async function cadenceOverrides(
+  db: Executor,
+  orgId: string,
+): Promise<{ org: CadenceOverride | null; branches: Map<string, CadenceOverride> }> {
+  const [org, own] = await Promise.all([
+    db.select({ cadence: organisations.cadence }).from(organisations).where(eq(organisations.id, orgId)),
+    db
+      .select({ id: branches.id, cadence: branches.cadence })
+      .from(branches)
+      .where(and(eq(branches.orgId, orgId), isNotNull(branches.cadence))),
+  ]);
+  return {
+    org: org[0]?.cadence ?? null,
+    branches: new Map(own.flatMap((b) => (b.cadence ? [[b.id, b.cadence] as const] : []))),
+  };
 }
 
 /** Active branches of any kind, with their active 党小组; all of the organisation's when `ids` is omitted. */
