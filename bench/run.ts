@@ -4,6 +4,7 @@
  */
 import { type BenchResult, benchFanout } from "./fanout.ts";
 import { benchSignin } from "./signin.ts";
+import { benchSigninDingTalk } from "./signin-dingtalk.ts";
 import { benchStartup } from "./startup.ts";
 import { benchStatus } from "./status.ts";
 
@@ -11,6 +12,7 @@ const benches: [string, () => Promise<BenchResult>][] = [
   ["startup", () => benchStartup()],
   ["fanout", () => benchFanout()],
   ["signin", () => benchSignin()],
+  ["signin-dingtalk", () => benchSigninDingTalk()],
   ["status", () => benchStatus()],
 ];
 

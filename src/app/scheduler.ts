@@ -3,6 +3,7 @@ import { pruneInboundEvents } from "../db/queries/inbound-events.ts";
 import {
   appLimitKey,
   claimDue,
+  claimSame,
   enqueue,
   holdSlotUntil,
   markFailed,
@@ -93,6 +94,8 @@ export interface TickReport {
   deferred: number;
   /** Marks that found the row claimed by someone else (our lease had run out). */
   lostLeases: number;
+  /** Platform calls that each carried one private message to several people (counted in `sent` per row). */
+  batchCalls: number;
   plannerErrors: number;
 }
 
@@ -107,6 +110,7 @@ export function emptyTickReport(): TickReport {
     skipped: 0,
     deferred: 0,
     lostLeases: 0,
+    batchCalls: 0,
     plannerErrors: 0,
   };
 }
@@ -131,6 +135,17 @@ const LATE_SLOT_MS = 50;
 const MAX_IDLE_WAIT_MS = 3000;
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+type Claimed = OutboxRow & { claimToken: string };
+
+/**
+ * What one worker sends in one go: a single row, or (`batch`) rows with the same kind and message to
+ * different people on a platform that sends such a message to many in one call.
+ */
+interface SendUnit {
+  rows: Claimed[];
+  batch?: string;
+}
 
 function errorText(error: unknown): string {
   if (error instanceof PlatformSendError) {
@@ -216,41 +231,41 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     report.retried++;
   }
 
-  async function sendOne(row: OutboxRow & { claimToken: string }, report: TickReport): Promise<void> {
-    const client = deps.platforms.get(row.platform)?.client;
-    const interval = appIntervalMs.get(row.platform);
-    if (!client || interval === undefined) return; // not claimable: claimDue filters on our platforms
-    if (row.expiresAt && row.expiresAt <= clock()) {
-      await markSkipped(db, row, row.expiryReason ?? "已过有效期", clock());
-      report.skipped++;
-      return;
-    }
-    let slot = await reserveSlot(db, appLimitKey(row.platform), interval, clock());
+  /** One call's slot of the app's shared rate: waits until it comes. */
+  async function waitForAppSlot(platform: PlatformName, interval: number): Promise<void> {
+    let slot = await reserveSlot(db, appLimitKey(platform), interval, clock());
     for (let tries = 1; ; tries++) {
       const wait = slot.getTime() - clock().getTime();
       if (wait > 0) await sleep(wait);
       // Woken late (a busy event loop, a slow query): the slot has passed, and sending in it now would
       // bunch with the slots after it. Take a fresh one, so no second carries more than its share.
-      if (clock().getTime() - slot.getTime() <= LATE_SLOT_MS || tries >= 5) break;
-      slot = await reserveSlot(db, appLimitKey(row.platform), interval, clock());
+      if (clock().getTime() - slot.getTime() <= LATE_SLOT_MS || tries >= 5) return;
+      slot = await reserveSlot(db, appLimitKey(platform), interval, clock());
     }
-    // The target's slot is taken at the moment of sending, so its 1-per-interval holds at the recipient
-    // even if this worker woke up late.
-    const sendAt = clock();
+  }
+
+  /** False when the row has expired and was skipped instead. */
+  async function stillUseful(row: Claimed, report: TickReport): Promise<boolean> {
+    if (!row.expiresAt || row.expiresAt > clock()) return true;
+    await markSkipped(db, row, row.expiryReason ?? "已过有效期", clock());
+    report.skipped++;
+    return false;
+  }
+
+  /**
+   * The target's slot is taken at the moment of sending, so its 1-per-interval holds at the recipient
+   * even if this worker woke up late. False: the row waits for it instead.
+   */
+  async function takeTargetSlot(row: Claimed, sendAt: Date, report: TickReport): Promise<boolean> {
     const targetKey = targetLimitKey(row.platform, row.target);
-    if (!(await tryTakeSlot(db, targetKey, targetIntervalMs(row.platform), sendAt))) {
-      const free = await slotFreeAt(db, targetKey, sendAt);
-      await retryLater(db, row, { nextAttemptAt: free, error: null, refund: true, now: sendAt });
-      report.deferred++;
-      return;
-    }
-    let messageId: string;
-    try {
-      ({ messageId } = await client.send(row.target, row.message, { idempotencyKey: row.idempotencyKey }));
-    } catch (error) {
-      await settleFailure(row, error, report);
-      return;
-    }
+    if (await tryTakeSlot(db, targetKey, targetIntervalMs(row.platform), sendAt)) return true;
+    const free = await slotFreeAt(db, targetKey, sendAt);
+    await retryLater(db, row, { nextAttemptAt: free, error: null, refund: true, now: sendAt });
+    report.deferred++;
+    return false;
+  }
+
+  async function settleSent(row: Claimed, messageId: string, report: TickReport): Promise<void> {
     if (await markSent(db, row, messageId, clock())) report.sent++;
     else {
       report.lostLeases++;
@@ -258,9 +273,111 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
+  async function sendOne(row: Claimed, report: TickReport): Promise<void> {
+    const client = deps.platforms.get(row.platform)?.client;
+    const interval = appIntervalMs.get(row.platform);
+    if (!client || interval === undefined) return; // not claimable: claimDue filters on our platforms
+    if (!(await stillUseful(row, report))) return;
+    await waitForAppSlot(row.platform, interval);
+    if (!(await takeTargetSlot(row, clock(), report))) return;
+    let messageId: string;
+    try {
+      ({ messageId } = await client.send(row.target, row.message, { idempotencyKey: row.idempotencyKey }));
+    } catch (error) {
+      await settleFailure(row, error, report);
+      return;
+    }
+    await settleSent(row, messageId, report);
+  }
+
+  /**
+   * Rows with one message for different people, in one platform call: one slot of the app's rate, each
+   * person's own slot, and each row settled on its own outcome — a person the platform refused or
+   * throttled is failed or retried alone, the others are sent. A call that fails as a whole settles
+   * every row as a single send's failure would.
+   */
+  async function sendBatch(rows: Claimed[], report: TickReport): Promise<void> {
+    const first = rows[0];
+    const batch = first && deps.platforms.get(first.platform)?.client.privateBatch;
+    const interval = first && appIntervalMs.get(first.platform);
+    if (!first || !batch || interval === undefined) return;
+    const live: Claimed[] = [];
+    for (const row of rows) if (await stillUseful(row, report)) live.push(row);
+    if (live.length === 0) return;
+    await waitForAppSlot(first.platform, interval);
+    const sendAt = clock();
+    const ready: Claimed[] = [];
+    for (const row of live) if (await takeTargetSlot(row, sendAt, report)) ready.push(row);
+    if (ready.length === 0) return;
+    let outcomes: Awaited<ReturnType<typeof batch.send>>;
+    try {
+      outcomes = await batch.send(
+        ready.map((r) => r.target.id),
+        first.message,
+      );
+    } catch (error) {
+      for (const row of ready) await settleFailure(row, error, report);
+      return;
+    }
+    report.batchCalls++;
+    for (const row of ready) {
+      const outcome =
+        outcomes.get(row.target.id) ?? new PlatformSendError("平台未答复此人的发送结果，稍后重试", true);
+      if (outcome instanceof PlatformSendError) await settleFailure(row, outcome, report);
+      else await settleSent(row, outcome.messageId, report);
+    }
+  }
+
+  /** Rows that may share one call name the same batch: same platform, kind and message, to a person. */
+  function batchOf(row: OutboxRow): string | undefined {
+    const batch = deps.platforms.get(row.platform)?.client.privateBatch;
+    if (!batch || row.target.type !== "user" || !batch.accepts(row.message)) return undefined;
+    return JSON.stringify([row.platform, row.kind, row.message]);
+  }
+
+  /**
+   * Groups a claim into send units, and tops up each batch left short with more rows of the same
+   * message (claimSame), so N people take ceil(N / the platform's maximum) calls, not one per claim.
+   */
+  async function formUnits(claimed: Claimed[], token: string): Promise<SendUnit[]> {
+    const units: SendUnit[] = [];
+    const filling = new Map<string, SendUnit>();
+    const maxOf = (row: OutboxRow) =>
+      deps.platforms.get(row.platform)?.client.privateBatch?.maxRecipients ?? 1;
+    for (const row of claimed) {
+      const batch = batchOf(row);
+      if (!batch) {
+        units.push({ rows: [row] });
+        continue;
+      }
+      let unit = filling.get(batch);
+      if (!unit || unit.rows.length >= maxOf(row)) {
+        unit = { rows: [], batch };
+        units.push(unit);
+        filling.set(batch, unit);
+      }
+      unit.rows.push(row);
+    }
+    for (const unit of filling.values()) {
+      const first = unit.rows[0] as Claimed;
+      const more = await claimSame(db, {
+        now: clock(),
+        limit: maxOf(first) - unit.rows.length,
+        leaseMs: settings.leaseMs,
+        token,
+        platform: first.platform,
+        kind: first.kind,
+        message: first.message,
+      });
+      for (const row of more) unit.rows.push({ ...row, claimToken: token });
+    }
+    return units;
+  }
+
   async function send(deadline: number, report: TickReport, signal?: AbortSignal): Promise<void> {
     if (platforms.length === 0) return;
-    const queue: (OutboxRow & { claimToken: string })[] = [];
+    const queue: SendUnit[] = [];
+    const queuedRows = () => queue.reduce((n, u) => n + u.rows.length, 0);
     let refilling: Promise<boolean> | undefined;
     const active = () => !signal?.aborted && clock().getTime() < deadline;
 
@@ -272,14 +389,18 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
             const token = crypto.randomUUID();
             const claimed = await claimDue(db, {
               now: clock(),
-              limit: concurrency * 4 - queue.length,
+              limit: concurrency * 4 - queuedRows(),
               leaseMs: settings.leaseMs,
               token,
               platforms,
             });
             if (claimed.length > 0) {
-              if (deps.afterClaim) await deps.afterClaim(claimed);
-              for (const row of claimed) queue.push({ ...row, claimToken: token });
+              const units = await formUnits(
+                claimed.map((row) => ({ ...row, claimToken: token })),
+                token,
+              );
+              if (deps.afterClaim) await deps.afterClaim(units.flatMap((u) => u.rows));
+              queue.push(...units);
               return true;
             }
             // Nothing claimable now: wait for what becomes claimable soon (a chat's next message,
@@ -313,15 +434,16 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const worker = async () => {
       while (true) {
         if (claimFailure.failed) throw claimFailure.error;
-        const row = queue.shift();
-        if (row) {
+        const unit = queue.shift();
+        if (unit) {
           // Claim the next batch while this one is sending, so the rate limit never waits on a claim.
           if (queue.length < concurrency && active()) void claim();
           try {
-            await sendOne(row, report);
+            if (unit.batch) await sendBatch(unit.rows, report);
+            else if (unit.rows[0]) await sendOne(unit.rows[0], report);
           } catch (error) {
-            // A database hiccup: the row stays leased and comes back after the lease.
-            logger.error("发送处理出错", { id: row.id, error });
+            // A database hiccup: the rows stay leased and come back after the lease.
+            logger.error("发送处理出错", { ids: unit.rows.map((r) => r.id), error });
           }
           continue;
         }

@@ -125,6 +125,28 @@ export interface PlatformClient {
   send(target: MessageTarget, message: OutboundMessage, options: SendOptions): Promise<SendResult>;
   /** Replaces the content of a card sent earlier (the platform must allow the card to be updated). */
   updateCard(messageId: string, card: CardView): Promise<void>;
+  /**
+   * Set when the platform can send one private message to many people in one call (DingTalk, whose
+   * calls are counted against a monthly quota): the outbox then sends due rows with the same content
+   * together. Without it every row is sent on its own.
+   */
+  readonly privateBatch?: PrivateBatchSender;
+}
+
+/** One person's outcome in a private batch: sent (with the platform's message id), or why not. */
+export type PrivateBatchOutcome = SendResult | PlatformSendError;
+
+export interface PrivateBatchSender {
+  /** Most people one call may name. */
+  readonly maxRecipients: number;
+  /** Whether this message may go in a batch (e.g. plain text that is not a reply). */
+  accepts(message: OutboundMessage): boolean;
+  /**
+   * Sends `message` to every one of `userIds` (at most `maxRecipients`, no repeats) in one call.
+   * Throws a PlatformSendError when the call failed as a whole (it reached nobody, or may have reached
+   * everyone if it timed out, as a single send would); otherwise answers one outcome per user id.
+   */
+  send(userIds: readonly string[], message: OutboundMessage): Promise<Map<string, PrivateBatchOutcome>>;
 }
 
 // ── inbound: verified platform requests become these ─────────────────────────

@@ -67,6 +67,14 @@ export interface FakeDelivery {
   content: unknown;
 }
 
+/** One batchSend call the fake answered 200: whom it named and what became of each. */
+export interface FakeBatchSend {
+  userIds: string[];
+  delivered: string[];
+  invalid: string[];
+  flowControlled: string[];
+}
+
 export interface FakeDingTalkOptions {
   appKey?: string;
   appSecret?: string;
@@ -119,6 +127,7 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
     calls: [] as RecordedCall[],
     groupMessages: [] as Record<string, any>[],
     otoMessages: [] as Record<string, any>[],
+    batchSends: [] as FakeBatchSend[],
     webhookReplies: [] as { session: string; body: any }[],
     cards: new Map<string, FakeCard>(),
     deliveries: [] as FakeDelivery[],
@@ -311,6 +320,7 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       const limited = b.userIds.filter((u: string) => state.flowControlledUsers.has(u));
       const delivered = b.userIds.filter((u: string) => !invalid.includes(u) && !limited.includes(u));
       const processQueryKey = `pqk_${randomBytes(8).toString("hex")}`;
+      state.batchSends.push({ userIds: [...b.userIds], delivered, invalid, flowControlled: limited });
       if (delivered.length)
         state.otoMessages.push({ ...b, userIds: delivered, param: JSON.parse(b.msgParam), processQueryKey });
       for (const user of delivered)
@@ -424,6 +434,10 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
     get otoMessages() {
       return state.otoMessages;
     },
+    /** Every batchSend call answered 200, in order (a faulted call is in `callsTo` only). */
+    get batchSends() {
+      return state.batchSends;
+    },
     /** Everything that reached a chat or person, in order (see FakeDelivery). */
     get deliveries() {
       return state.deliveries;
@@ -462,6 +476,7 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       state.calls = [];
       state.groupMessages = [];
       state.otoMessages = [];
+      state.batchSends = [];
       state.webhookReplies = [];
       state.deliveries = [];
       for (const card of state.cards.values()) card.updates = [];
@@ -474,6 +489,7 @@ export async function startFakeDingTalkOpenApi(options: FakeDingTalkOptions = {}
       state.calls = [];
       state.groupMessages = [];
       state.otoMessages = [];
+      state.batchSends = [];
       state.webhookReplies = [];
       state.deliveries = [];
       state.cards.clear();

@@ -1,6 +1,9 @@
 import { createBackgroundRunner } from "../../src/lib/background.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
 import type { PlatformSet } from "../../src/platforms/adapter.ts";
+import { createDingTalkAdapter } from "../../src/platforms/dingtalk/adapter.ts";
+import type { DingTalkClientOptions } from "../../src/platforms/dingtalk/client.ts";
+import type { DingTalkConfig } from "../../src/platforms/dingtalk/config.ts";
 import { createFeishuAdapter } from "../../src/platforms/feishu/adapter.ts";
 import { createFeishuClient } from "../../src/platforms/feishu/client.ts";
 import type { FeishuConfig } from "../../src/platforms/feishu/config.ts";
@@ -30,4 +33,22 @@ export function withClient(client: PlatformClient): PlatformSet {
     },
     client,
   );
+}
+
+/** The DingTalk adapter alone (real client, DingTalk's limits), e.g. against the fake DingTalk OpenAPI. */
+export function dingtalkOnly(config: DingTalkConfig, clientOptions: DingTalkClientOptions = {}): PlatformSet {
+  const adapter = createDingTalkAdapter(
+    {
+      ...config,
+      cardTemplateId: config.cardTemplateId ?? "tpl",
+      cardCallbackSecret: config.cardCallbackSecret ?? "secret",
+      botName: "支部助手",
+    },
+    {
+      logger: silentLogger,
+      background: createBackgroundRunner(() => {}),
+      clientOptions,
+    },
+  );
+  return new Map([["dingtalk", adapter]]);
 }

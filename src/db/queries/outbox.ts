@@ -192,6 +192,60 @@ export async function claimDue(db: Executor, o: ClaimOptions): Promise<OutboxRow
     .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
 }
 
+export interface ClaimSameOptions {
+  now: Date;
+  limit: number;
+  leaseMs: number;
+  token: string;
+  /** The rows' platform, kind and message: only private rows with exactly these are taken. */
+  platform: PlatformName;
+  kind: string;
+  message: OutboundMessage;
+}
+
+/**
+ * Leases up to `limit` more due private rows with the same platform, kind and message as a batch being
+ * formed, on claimDue's terms (one per person, none for a person someone is sending to — which includes
+ * the batch's own — or who is inside their interval), so one platform call can carry them all.
+ */
+export async function claimSame(db: Executor, o: ClaimSameOptions): Promise<OutboxRow[]> {
+  if (o.limit <= 0) return [];
+  const now = at(o.now);
+  const result = await rows(
+    db,
+    sql`with picked as (
+          select o.id from outbox o
+          where o.id = any(array(
+              select d.id from (
+                select distinct on (c.target_id) c.id, c.next_attempt_at
+                from outbox c
+                where c.state = 'pending' and c.next_attempt_at <= ${now}
+                  and (c.locked_until is null or c.locked_until <= ${now})
+                  and c.platform = ${o.platform}::platform and c.target_type = 'user'::target_type
+                  and c.kind = ${o.kind} and c.payload = ${JSON.stringify(o.message)}::jsonb
+                  and (c.expires_at is null or c.expires_at > ${now})
+                  and ('target:' || c.platform || ':' || c.target_type || ':' || c.target_id) not in (
+                    select r.key from send_rate_slots r where r.next_at > ${now})
+                  and (c.platform, c.target_type, c.target_id) not in (
+                    select l.platform, l.target_type, l.target_id from outbox l
+                    where l.state = 'pending' and l.locked_until > ${now})
+                order by c.target_id, c.next_attempt_at, c.id
+              ) d
+              order by d.next_attempt_at, d.id
+              limit ${o.limit}))
+            and o.state = 'pending' and (o.locked_until is null or o.locked_until <= ${now})
+          for update of o skip locked
+        )
+        update outbox set locked_until = ${at(new Date(o.now.getTime() + o.leaseMs))},
+          claim_token = ${o.token}, attempts = outbox.attempts + 1, updated_at = ${now}
+        from picked where outbox.id = picked.id
+        returning outbox.*`,
+  );
+  return result
+    .map(toRow)
+    .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+}
+
 /** The fence: only the claim that holds the row may settle it. */
 const held = (id: number, token: string) => sql`id = ${id} and claim_token = ${token} and state = 'pending'`;
 const release = sql`locked_until = null, claim_token = null`;

@@ -27,6 +27,8 @@ import {
   type OutboundMessage,
   type PlatformClient,
   PlatformSendError,
+  type PrivateBatchOutcome,
+  type PrivateBatchSender,
   type ReplyHandle,
   type SendOptions,
   type SendResult,
@@ -55,6 +57,8 @@ export type RobotMessage =
 
 export interface BatchSendResult {
   processQueryKeys: string[];
+  /** Each member a call went out for, with that call's processQueryKey (invalid and throttled ones too). */
+  keyOf: Map<string, string>;
   /** Not a member DingTalk knows: permanent. */
   invalidUserIds: string[];
   /** Throttled by DingTalk for now: send again later. */
@@ -83,6 +87,8 @@ export interface DingTalkClientOptions extends DingTalkApiOptions {
 
 export interface DingTalkClient extends PlatformClient {
   readonly platform: "dingtalk";
+  /** Plain-text private messages, BATCH_MAX members per batchSend call. */
+  readonly privateBatch: PrivateBatchSender;
   send(target: MessageTarget, message: OutboundMessage, options: DingTalkSendOptions): Promise<SendResult>;
   sendRobotMessage(
     target: MessageTarget,
@@ -145,6 +151,29 @@ const webhookBody = (m: RobotMessage) =>
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 
+/**
+ * What batchSend did for one member: sent, not a member DingTalk knows (permanent), throttled for
+ * this member alone (retry later, only them), or not sent because its call failed.
+ */
+function outcomeOf(userId: string, r: BatchSendResult): PrivateBatchOutcome {
+  if (r.unsent?.userIds.includes(userId)) return r.unsent.error;
+  if (r.invalidUserIds.includes(userId)) {
+    return new PlatformSendError(`钉钉发送单聊消息失败：用户 ${userId} 无效（不在本组织或已离职）`, false, {
+      code: "invalidStaffId",
+    });
+  }
+  if (r.flowControlledUserIds.includes(userId)) {
+    return new PlatformSendError(`钉钉发送单聊消息失败：用户 ${userId} 被限流`, true, {
+      code: "flowControlled",
+      retryAfterMs: FLOW_CONTROL_RETRY_MS,
+      scope: "target",
+    });
+  }
+  const key = r.keyOf.get(userId);
+  if (!key) return new PlatformSendError("钉钉发送单聊消息失败：响应中没有 processQueryKey", true);
+  return { messageId: key };
+}
+
 export function createDingTalkClient(
   config: DingTalkConfig,
   options: DingTalkClientOptions = {},
@@ -175,8 +204,14 @@ export function createDingTalkClient(
   }
 
   async function batchSend(userIds: string[], message: RobotMessage): Promise<BatchSendResult> {
-    const result: BatchSendResult = { processQueryKeys: [], invalidUserIds: [], flowControlledUserIds: [] };
+    const result: BatchSendResult = {
+      processQueryKeys: [],
+      keyOf: new Map(),
+      invalidUserIds: [],
+      flowControlledUserIds: [],
+    };
     for (let i = 0; i < userIds.length; i += BATCH_MAX) {
+      const chunk = userIds.slice(i, i + BATCH_MAX);
       let body: Json;
       try {
         body = await api.call(
@@ -186,7 +221,7 @@ export function createDingTalkClient(
           "/v1.0/robot/oToMessages/batchSend",
           {
             robotCode: config.robotCode,
-            userIds: userIds.slice(i, i + BATCH_MAX),
+            userIds: chunk,
             msgKey: message.msgKey,
             msgParam: msgParam(message),
           },
@@ -196,7 +231,10 @@ export function createDingTalkClient(
         result.unsent = { userIds: userIds.slice(i), error };
         return result;
       }
-      if (typeof body.processQueryKey === "string") result.processQueryKeys.push(body.processQueryKey);
+      if (typeof body.processQueryKey === "string") {
+        result.processQueryKeys.push(body.processQueryKey);
+        for (const user of chunk) result.keyOf.set(user, body.processQueryKey);
+      }
       result.invalidUserIds.push(...strings(body.invalidStaffIdList));
       result.flowControlledUserIds.push(...strings(body.flowControlledStaffIdList));
     }
@@ -229,25 +267,26 @@ export function createDingTalkClient(
         throw new PlatformSendError("钉钉发送群消息失败：响应中没有 processQueryKey", true);
       return { messageId: body.processQueryKey };
     }
-    const r = await batchSend([target.id], message);
-    if (r.unsent) throw r.unsent.error;
-    if (r.invalidUserIds.includes(target.id)) {
-      throw new PlatformSendError(
-        `钉钉发送单聊消息失败：用户 ${target.id} 无效（不在本组织或已离职）`,
-        false,
-        { code: "invalidStaffId" },
-      );
-    }
-    if (r.flowControlledUserIds.includes(target.id)) {
-      throw new PlatformSendError(`钉钉发送单聊消息失败：用户 ${target.id} 被限流`, true, {
-        code: "flowControlled",
-        retryAfterMs: FLOW_CONTROL_RETRY_MS,
-      });
-    }
-    const key = r.processQueryKeys[0];
-    if (!key) throw new PlatformSendError("钉钉发送单聊消息失败：响应中没有 processQueryKey", true);
-    return { messageId: key };
+    const outcome = outcomeOf(target.id, await batchSend([target.id], message));
+    if (outcome instanceof PlatformSendError) throw outcome;
+    return outcome;
   }
+
+  // The outbox's batches: one batchSend call for up to BATCH_MAX rows with the same text. Replies stay
+  // single (they go through their session webhook); cards are one instance per outTrackId.
+  const privateBatch: PrivateBatchSender = {
+    maxRecipients: BATCH_MAX,
+    accepts: (message) => message.kind === "text" && !message.replyHandle,
+    async send(userIds, message) {
+      if (message.kind !== "text") throw new PlatformSendError("钉钉批量单聊只发送文本消息", false);
+      if (userIds.length > BATCH_MAX || new Set(userIds).size !== userIds.length)
+        throw new PlatformSendError(`钉钉批量单聊每次最多 ${BATCH_MAX} 个不同的用户`, false);
+      const r = await batchSend([...userIds], { msgKey: "sampleText", content: message.text });
+      // One call: if it failed, it failed for everyone, as a single send would.
+      if (r.unsent && r.unsent.userIds.length === userIds.length) throw r.unsent.error;
+      return new Map(userIds.map((id) => [id, outcomeOf(id, r)]));
+    },
+  };
 
   async function createCard(
     target: MessageTarget,
@@ -330,6 +369,7 @@ export function createDingTalkClient(
     },
     sendRobotMessage,
     batchSend,
+    privateBatch,
     async updateCard(outTrackId, card) {
       await updateCardData(outTrackId, renderCard(card).params);
     },

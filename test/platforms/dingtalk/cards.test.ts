@@ -8,6 +8,8 @@ import {
   renderCard,
   SECTION_SLOTS,
 } from "../../../src/platforms/dingtalk/cards.ts";
+import { parseCardCallback } from "../../../src/platforms/dingtalk/parse.ts";
+import { readDingTalkConfig } from "../../../src/platforms/dingtalk/settings.ts";
 import variables from "../../../src/platforms/dingtalk/templates/zhibu-generic.variables.json" with {
   type: "json",
 };
@@ -267,11 +269,67 @@ describe("CardView → DingTalk generic template variables", () => {
 });
 
 describe("the shipped template description", () => {
+  const { params } = renderCard(everyKind);
   it("lists exactly the variables renderCard fills, and the private ones the callback answer fills", () => {
     const rendered = Object.keys(renderCard(everyKind).params).sort();
     expect(variables.publicVariables.map((v) => v.name).sort()).toEqual(rendered);
     const privateKeys = Object.keys((cardCallbackAnswer({}).userPrivateData as any).cardParamMap).sort();
     expect(variables.privateVariables.map((v) => v.name).sort()).toEqual(privateKeys);
+  });
+
+  it("declares exactly the fields of the loop items renderCard emits: buttons, form fields, options", () => {
+    const loops = Object.entries(params).filter(([k]) => /^s\d+_(buttons|form)$/.test(k));
+    const items = (kind: string) =>
+      loops.filter(([k]) => k.endsWith(kind)).flatMap(([, v]) => json(v as string) as any[]);
+    const keysOf = (objects: object[]) => [...new Set(objects.flatMap((o) => Object.keys(o)))].sort();
+    const buttons = items("_buttons");
+    const fields = items("_form");
+    // The sample card has every shape: plain, primary, danger and confirming buttons; TEXT, SELECT, MULTI_SELECT.
+    expect(new Set(buttons.map((b) => b.color))).toEqual(new Set(["blue", "red", "gray"]));
+    expect(new Set(fields.map((f) => f.type))).toEqual(new Set(["TEXT", "SELECT", "MULTI_SELECT"]));
+    expect(keysOf(buttons)).toEqual(Object.keys(variables.types.Button).sort());
+    expect(keysOf(fields)).toEqual(Object.keys(variables.types.Field).sort());
+    expect(keysOf(fields.flatMap((f) => f.options ?? []))).toEqual(
+      Object.keys(variables.types.Option).sort(),
+    );
+  });
+
+  it("its callback parameters are what the adapter reads back: a button's action, a form's action and fields", () => {
+    const submitKeys = Object.keys(variables.callbackParams.submit).sort();
+    expect(Object.keys(variables.callbackParams.button)).toEqual(["action"]);
+    expect(submitKeys).toEqual(["action", "form"]);
+    const section = [1, 2, 3, 4, 5, 6].find(
+      (i) => params[`s${i}_submit_action`] === '{"action":"meeting.leave","meeting":"m1"}',
+    );
+    const form = json(params[`s${section}_form`]);
+    form[0].default_string = "出差在外";
+    // As the template posts a submit: its parameters named as callbackParams.submit says.
+    const parsed = parseCardCallback({
+      outTrackId: "zhibu_x",
+      userId: "st1",
+      content: JSON.stringify({
+        cardPrivateData: {
+          actionIds: ["submit"],
+          params: { action: params[`s${section}_submit_action`], form: JSON.stringify(form) },
+        },
+      }),
+    });
+    expect(parsed).toMatchObject({
+      kind: "event",
+      event: { value: { action: "meeting.leave", meeting: "m1" }, formValue: { reason: "出差在外" } },
+    });
+  });
+
+  it("names the variable that holds the template's id, as the configuration reads it", () => {
+    expect(variables.templateIdVariable).toBe("DINGTALK_CARD_TEMPLATE_ID");
+    expect(
+      readDingTalkConfig({
+        DINGTALK_APP_KEY: "k",
+        DINGTALK_APP_SECRET: "s",
+        DINGTALK_CARD_TEMPLATE_ID: "tpl.schema",
+        DINGTALK_CARD_CALLBACK_SECRET: "c",
+      }).settings?.cardTemplateId,
+    ).toBe("tpl.schema");
   });
 });
 
