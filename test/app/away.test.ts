@@ -84,14 +84,14 @@ describe.each(databaseTargets)("外出 on $name", (target) => {
     );
     await m.say(BGS_SECRETARY, "bgs", "外出 姜春燕 12月1日至12月2日 病假");
     expect(textOf((await m.inbox({ chat: "bgs" })).at(-1))).toBe(
-      "已登记：姜春燕 12月1日至12月2日 病假。期间不再私信其催报和提醒，12月3日起恢复。已私信告知姜春燕。",
+      "已登记：姜春燕 12月1日至12月2日 病假。期间不再私信其催报和提醒，12月3日起恢复。正在私信告知姜春燕。",
     );
     expect(await lastText(m, JIANG)).toBe(
       "刘志强为您登记了外出：12月1日至12月2日 病假。期间不再私信您催报和提醒。如有误，请发送“外出 取消”撤销，或与其联系。",
     );
     await m.say(ADMIN, "p2p", "外出 李少华 11月30日至12月31日 学习培训");
     expect(await lastText(m, ADMIN)).toBe(
-      "已登记：李少华 11月30日至12月31日 学习培训。期间不再私信其催报和提醒，2027年1月1日起恢复。已私信告知李少华。",
+      "已登记：李少华 11月30日至12月31日 学习培训。期间不再私信其催报和提醒，2027年1月1日起恢复。正在私信告知李少华。",
     );
     await m.say(ADMIN, "p2p", "外出 无此人 12月3日");
     expect(await lastText(m, ADMIN)).toBe("名册中没有“无此人”，请检查姓名。");
@@ -184,7 +184,7 @@ describe.each(databaseTargets)("外出 on $name", (target) => {
       .where(eq(schema.awayPeriods.memberId, await m.memberIdOf(CAO)));
     expect(row?.endsOn).toBe("2026-12-07");
     await m.say(ADMIN, "p2p", "外出 取消 姜春燕 12月1日");
-    expect(await lastText(m, ADMIN)).toBe("已撤销姜春燕 12月1日至12月2日 的外出（病假）。已私信告知姜春燕。");
+    expect(await lastText(m, ADMIN)).toBe("已撤销姜春燕 12月1日至12月2日 的外出（病假）。正在私信告知姜春燕。");
     await m.say(PENG, "p2p", "外出 取消 12月15日");
     expect(await lastText(m, PENG)).toBe("您12月15日没有登记外出。");
   });

@@ -211,5 +211,5 @@ async function tell(
       now: acting.now,
     },
   );
-  return queued > 0 ? `已私信告知${target.name}。` : `（${target.name}未登记聊天账号，未能私信告知。）`;
+  return queued > 0 ? `正在私信告知${target.name}。` : `（${target.name}未登记聊天账号，未能私信告知。）`;
 }
