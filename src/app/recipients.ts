@@ -5,9 +5,11 @@
 import {
   type AddressKinds,
   activeBranchIds,
+  adminMemberIds,
   branchChatAddresses,
   leadingBodyMemberIds,
   memberAddresses,
+  organCommitteeIds,
 } from "../db/queries/recipients.ts";
 import type { Executor } from "../db/types.ts";
 import { idempotencyKey, type PlannedMessage } from "../domain/reminders.ts";
@@ -33,6 +35,8 @@ export interface Recipients {
   allBranchChats(db: Executor, orgId: string): Promise<Address[]>;
   /** Members of the 党组 and 中心组, privately. */
   leadingBodies(db: Executor, orgId: string): Promise<Address[]>;
+  /** The 机关党委: its own group chat when one is bound, otherwise each of its staff (admins) privately. */
+  organCommittee(db: Executor, orgId: string): Promise<Address[]>;
 }
 
 /** From the configured adapters (the bot), or from every platform definition (offline tools). */
@@ -59,6 +63,10 @@ export function createRecipients(platforms: Iterable<Addressing>): Recipients {
     branchChats,
     allBranchChats: async (db, orgId) => branchChats(db, await activeBranchIds(db, orgId)),
     leadingBodies: async (db, orgId) => members(db, await leadingBodyMemberIds(db, orgId)),
+    organCommittee: async (db, orgId) => {
+      const chats = await branchChats(db, await organCommitteeIds(db, orgId));
+      return chats.length > 0 ? chats : members(db, await adminMemberIds(db, orgId));
+    },
   };
 }
 

@@ -33,7 +33,6 @@ import {
 } from "../views/liaison-cards.ts";
 import type { LiaisonDeps } from "./deps.ts";
 import { loadOwnerDirectory } from "./directory.ts";
-import { organCommitteeAddresses } from "./organ-committee.ts";
 import { problemOnCard } from "./problem-cards.ts";
 
 type Assignments = Awaited<ReturnType<typeof listAssignments>>;
@@ -141,7 +140,7 @@ async function summaries(
       late: names(m.late.map((p) => label(p))),
       missing,
     });
-    const to: Address[] = await organCommitteeAddresses(db, deps.recipients, orgId);
+    const to: Address[] = await deps.recipients.organCommittee(db, orgId);
     out.push(...messagesTo(to, spec(m, { kind: "card", card })));
   }
   return out;
@@ -247,7 +246,7 @@ export function createLiaisonOverduePlanner(
           const to =
             m.recipient.type === "member"
               ? await deps.recipients.members(db, [m.recipient.memberId])
-              : await organCommitteeAddresses(db, deps.recipients, orgId);
+              : await deps.recipients.organCommittee(db, orgId);
           messages.push(...messagesTo(to, spec(m, { kind: "card", card })));
         }
         withdrawals.push(...toResult(plan, []).withdrawals);

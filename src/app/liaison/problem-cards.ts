@@ -4,7 +4,6 @@ import type { Executor } from "../../db/types.ts";
 import { messagesTo } from "../recipients.ts";
 import { type ProblemOnCard, problemCard } from "../views/liaison-cards.ts";
 import type { LiaisonDeps } from "./deps.ts";
-import { organCommitteeAddresses } from "./organ-committee.ts";
 
 export const LIAISON_PROBLEM_CARD_KIND = "liaison.problem_card";
 export const problemSubject = (id: string) => `liaison-problem:${id}`;
@@ -41,7 +40,7 @@ export async function sendProblemCards(
   for (const p of problems) {
     const addresses = p.ownerId
       ? await deps.recipients.members(db, [p.ownerId])
-      : await organCommitteeAddresses(db, deps.recipients, report.orgId);
+      : await deps.recipients.organCommittee(db, report.orgId);
     if (addresses.length === 0) continue;
     const card = problemCard({
       ...p,

@@ -21,7 +21,6 @@ import {
   resolvedReplyText,
 } from "../views/liaison-cards.ts";
 import type { LiaisonDeps } from "./deps.ts";
-import { organCommitteeAddresses } from "./organ-committee.ts";
 import { problemOnCard } from "./problem-cards.ts";
 
 export const LIAISON_PROBLEM_REPLY_KIND = "liaison.problem_reply";
@@ -109,7 +108,7 @@ export async function changeProblemStatus(
       told.push(chats.length > 0 ? "已在支部群回复" : `${problem.branchName}没有绑定群聊，未能在群内回复`);
     }
     if (t.effects.includes("notify_organ_committee") && t.coordinationNeed) {
-      const to = await organCommitteeAddresses(tx, deps.recipients, problem.orgId);
+      const to = await deps.recipients.organCommittee(tx, problem.orgId);
       await send(tx, to, {
         kind: LIAISON_PROBLEM_COORDINATION_KIND,
         subject: `liaison-problem-coordination:${problem.id}`,

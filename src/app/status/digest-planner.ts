@@ -7,7 +7,6 @@ import type { WorkCalendar } from "../../domain/work-calendar.ts";
 import { messagesTo, type Recipients } from "../recipients.ts";
 import type { ReminderPlanner } from "../scheduler.ts";
 import { branchStatusCard, overviewCard } from "../views/status-cards.ts";
-import { organCommitteeAddresses } from "./organ-addresses.ts";
 import { branchReports, partyBranches, type StatusSettings, worstFirst } from "./reports.ts";
 
 export const STATUS_DIGEST_KIND = "status.digest";
@@ -52,7 +51,7 @@ export function createStatusDigestPlanner(deps: {
       };
       const messages: PlannedMessage[] = [];
       for (const org of await listOrganisations(db)) {
-        const organ = await organCommitteeAddresses(db, deps.recipients, org.id);
+        const organ = await deps.recipients.organCommittee(db, org.id);
         const organSpec = {
           ...spec,
           subject: `status-digest:${org.id}`,

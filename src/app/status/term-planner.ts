@@ -7,9 +7,8 @@ import { dueTermReminders, TERM_REMINDER_KIND } from "../../domain/branch-term.t
 import type { PlannedMessage } from "../../domain/reminders.ts";
 import { localDate, zonedInstant } from "../../domain/time.ts";
 import { awayPeriods } from "../away/periods.ts";
-import { messagesTo, type Recipients } from "../recipients.ts";
+import { type Address, messagesTo, type Recipients } from "../recipients.ts";
 import type { ReminderPlanner } from "../scheduler.ts";
-import { organCommitteeAddresses } from "./organ-addresses.ts";
 
 /**
  * 换届: 90, 30 and 7 days before a committee's term ends, on the day, then monthly while it is overdue,
@@ -36,7 +35,7 @@ export function createTermReminderPlanner(deps: {
       const dueAt = zonedInstant(today, deps.localTime, timeZone);
       const messages: PlannedMessage[] = [];
       for (const org of await listOrganisations(db)) {
-        let organ: Awaited<ReturnType<typeof organCommitteeAddresses>> | undefined;
+        let organ: Address[] | undefined;
         for (const b of await statusBranches(db, { orgId: org.id, timeZone })) {
           if (b.kind === "organ_committee") continue;
           const due = dueTermReminders({
@@ -48,7 +47,7 @@ export function createTermReminderPlanner(deps: {
           });
           for (const r of due) {
             if (r.audience === "organ_committee" && !organ)
-              organ = await organCommitteeAddresses(db, deps.recipients, org.id);
+              organ = await deps.recipients.organCommittee(db, org.id);
             const addresses =
               r.audience === "secretary" ? await secretariesHere(db, b.id, today) : (organ ?? []);
             messages.push(

@@ -4,7 +4,6 @@ import type { FiledReport, LiaisonAssignment } from "../../domain/liaison-plan.t
 import type { ProblemStatus } from "../../domain/liaison-problems.ts";
 import type { Contact } from "../../domain/liaison-report.ts";
 import {
-  branchChats,
   branches,
   liaisonAssignments,
   liaisonProblems,
@@ -451,25 +450,6 @@ export async function ownerDirectoryData(db: Executor, orgId: string) {
     .from(branches)
     .where(and(eq(branches.orgId, orgId), eq(branches.active, true)));
   return { people, branches: branchRows };
-}
-
-/** The 机关党委's own group chats (branch kind organ_committee), if any is bound. */
-export async function organCommitteeBranchIds(db: Executor, orgId: string): Promise<string[]> {
-  const rows = await db
-    .selectDistinct({ id: branches.id })
-    .from(branches)
-    .innerJoin(branchChats, eq(branchChats.branchId, branches.id))
-    .where(and(eq(branches.orgId, orgId), eq(branches.kind, "organ_committee"), eq(branches.active, true)));
-  return rows.map((r) => r.id);
-}
-
-export async function adminIds(db: Executor, orgId: string): Promise<string[]> {
-  const rows = await db
-    .select({ id: members.id })
-    .from(members)
-    .where(and(eq(members.orgId, orgId), eq(members.isAdmin, true), eq(members.active, true)))
-    .orderBy(asc(members.code));
-  return rows.map((r) => r.id);
 }
 
 /** Reports with leader and branch names, for the ledger and the statistics, newest month first. */

@@ -1,5 +1,5 @@
 /** Where people and branch chats are reached, per platform: the queries behind src/app/recipients.ts. */
-import { and, eq, inArray, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { IdentityKind, PlatformName } from "../../platforms/types.ts";
 import { branchChats, branches, leadingBodyMembers, memberIdentities, members } from "../schema.ts";
 import type { Executor } from "../types.ts";
@@ -72,5 +72,24 @@ export async function leadingBodyMemberIds(db: Executor, orgId: string): Promise
     .from(leadingBodyMembers)
     .innerJoin(members, eq(members.id, leadingBodyMembers.memberId))
     .where(and(eq(leadingBodyMembers.orgId, orgId), eq(members.active, true)));
+  return rows.map((r) => r.id);
+}
+
+/** The 机关党委's own roster entries (kind organ_committee): their chats are where organ-wide notices go. */
+export async function organCommitteeIds(db: Executor, orgId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: branches.id })
+    .from(branches)
+    .where(and(eq(branches.orgId, orgId), eq(branches.kind, "organ_committee"), eq(branches.active, true)));
+  return rows.map((r) => r.id);
+}
+
+/** 机关党委 staff (admins), active, by roster code. */
+export async function adminMemberIds(db: Executor, orgId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.isAdmin, true), eq(members.active, true)))
+    .orderBy(asc(members.code));
   return rows.map((r) => r.id);
 }

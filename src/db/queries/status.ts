@@ -5,7 +5,7 @@
  */
 import { and, eq, gte, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { CadenceOverride } from "../../domain/cadence.ts";
-import { branches, liaisonAssignments, members, organisations, outbox, partyGroups } from "../schema.ts";
+import { branches, liaisonAssignments, organisations, outbox, partyGroups } from "../schema.ts";
 import type { Executor } from "../types.ts";
 
 export interface StatusBranchRow {
@@ -145,25 +145,6 @@ export async function liaisonBranchIdsOf(db: Executor, leaderId: string, today: 
       ),
     );
   return [...new Set(rows.map((r) => r.id))];
-}
-
-/** The 机关党委's own entries (kind organ_committee): its chat is where organ-wide digests go. */
-export async function organCommitteeIds(db: Executor, orgId: string): Promise<string[]> {
-  const rows = await db
-    .select({ id: branches.id })
-    .from(branches)
-    .where(and(eq(branches.orgId, orgId), eq(branches.kind, "organ_committee"), eq(branches.active, true)));
-  return rows.map((r) => r.id);
-}
-
-/** 机关党委 staff (admins), active. */
-export async function adminMemberIds(db: Executor, orgId: string): Promise<string[]> {
-  const rows = await db
-    .select({ id: members.id })
-    .from(members)
-    .where(and(eq(members.orgId, orgId), eq(members.isAdmin, true), eq(members.active, true)))
-    .orderBy(members.code);
-  return rows.map((r) => r.id);
 }
 
 /** How many of these outbox keys were ever queued (by the unique key's index): a digest already planned. */
