@@ -184,7 +184,9 @@ describe.each(databaseTargets)("外出 on $name", (target) => {
       .where(eq(schema.awayPeriods.memberId, await m.memberIdOf(CAO)));
     expect(row?.endsOn).toBe("2026-12-07");
     await m.say(ADMIN, "p2p", "外出 取消 姜春燕 12月1日");
-    expect(await lastText(m, ADMIN)).toBe("已撤销姜春燕 12月1日至12月2日 的外出（病假）。正在私信告知姜春燕。");
+    expect(await lastText(m, ADMIN)).toBe(
+      "已撤销姜春燕 12月1日至12月2日 的外出（病假）。正在私信告知姜春燕。",
+    );
     await m.say(PENG, "p2p", "外出 取消 12月15日");
     expect(await lastText(m, PENG)).toBe("您12月15日没有登记外出。");
   });
