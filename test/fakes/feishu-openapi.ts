@@ -105,6 +105,11 @@ export interface FakeFeishuOptions {
   appSecret?: string;
   /** Token lifetime the fake reports, in seconds (Feishu: 7200). */
   tokenTtlSeconds?: number;
+  /**
+   * How long an idle keep-alive connection stays open (Node's default, 5 s, is also the client agent's:
+   * a call after a pause that long may meet a socket the fake is just closing). Real APIs keep them longer.
+   */
+  keepAliveMs?: number;
 }
 
 /** Feishu refuses a card whose JSON passes 30 KB. */
@@ -381,6 +386,7 @@ export async function startFakeFeishuOpenApi(options: FakeFeishuOptions = {}): P
       json(res, 500, { code: 1, msg: String(error) });
     });
   });
+  if (options.keepAliveMs !== undefined) server.keepAliveTimeout = options.keepAliveMs;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
