@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { PlannedMessage, Withdrawal } from "../../domain/reminders.ts";
 import type { MessageTarget, OutboundMessage, PlatformName } from "../../platforms/types.ts";
 import { type RawRow, rawRows } from "../raw-rows.ts";
@@ -152,44 +152,11 @@ export interface ClaimOptions {
  */
 export async function claimDue(db: Executor, o: ClaimOptions): Promise<OutboxRow[]> {
   if (o.platforms.length === 0 || o.limit <= 0) return [];
-  const now = at(o.now);
   const platforms = sql.join(
     o.platforms.map((p) => sql`${p}::platform`),
     sql`, `,
   );
-  const result = await rows(
-    db,
-    // The candidate ids are computed once (an InitPlan) and the rows then locked through the primary key:
-    // no join for the planner to misjudge where statistics are missing (PGlite has no autovacuum).
-    sql`with picked as (
-          select o.id from outbox o
-          where o.id = any(array(
-              select d.id from (
-                select distinct on (c.platform, c.target_type, c.target_id) c.id, c.next_attempt_at
-                from outbox c
-                where c.state = 'pending' and c.next_attempt_at <= ${now}
-                  and (c.locked_until is null or c.locked_until <= ${now})
-                  and c.platform in (${platforms})
-                  and ('target:' || c.platform || ':' || c.target_type || ':' || c.target_id) not in (
-                    select r.key from send_rate_slots r where r.next_at > ${now})
-                  and (c.platform, c.target_type, c.target_id) not in (
-                    select l.platform, l.target_type, l.target_id from outbox l
-                    where l.state = 'pending' and l.locked_until > ${now})
-                order by c.platform, c.target_type, c.target_id, c.next_attempt_at, c.id
-              ) d
-              order by d.next_attempt_at, d.id
-              limit ${o.limit}))
-            and o.state = 'pending' and (o.locked_until is null or o.locked_until <= ${now})
-          for update of o skip locked
-        )
-        update outbox set locked_until = ${at(new Date(o.now.getTime() + o.leaseMs))},
-          claim_token = ${o.token}, attempts = outbox.attempts + 1, updated_at = ${now}
-        from picked where outbox.id = picked.id
-        returning outbox.*`,
-  );
-  return result
-    .map(toRow)
-    .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+  return leaseDue(db, o, sql`c.platform in (${platforms})`);
 }
 
 export interface ClaimSameOptions {
@@ -211,25 +178,41 @@ export interface ClaimSameOptions {
 export async function claimSame(db: Executor, o: ClaimSameOptions): Promise<OutboxRow[]> {
   if (o.limit <= 0) return [];
   const now = at(o.now);
+  return leaseDue(
+    db,
+    o,
+    sql`c.platform = ${o.platform}::platform and c.target_type = 'user'::target_type
+      and c.kind = ${o.kind} and c.payload = ${JSON.stringify(o.message)}::jsonb
+      and (c.expires_at is null or c.expires_at > ${now})`,
+  );
+}
+
+/** The claim both of the above make, for the due rows `filter` (on `c`) admits. */
+async function leaseDue(
+  db: Executor,
+  o: { now: Date; limit: number; leaseMs: number; token: string },
+  filter: SQL,
+): Promise<OutboxRow[]> {
+  const now = at(o.now);
   const result = await rows(
     db,
+    // The candidate ids are computed once (an InitPlan) and the rows then locked through the primary key:
+    // no join for the planner to misjudge where statistics are missing (PGlite has no autovacuum).
     sql`with picked as (
           select o.id from outbox o
           where o.id = any(array(
               select d.id from (
-                select distinct on (c.target_id) c.id, c.next_attempt_at
+                select distinct on (c.platform, c.target_type, c.target_id) c.id, c.next_attempt_at
                 from outbox c
                 where c.state = 'pending' and c.next_attempt_at <= ${now}
                   and (c.locked_until is null or c.locked_until <= ${now})
-                  and c.platform = ${o.platform}::platform and c.target_type = 'user'::target_type
-                  and c.kind = ${o.kind} and c.payload = ${JSON.stringify(o.message)}::jsonb
-                  and (c.expires_at is null or c.expires_at > ${now})
+                  and ${filter}
                   and ('target:' || c.platform || ':' || c.target_type || ':' || c.target_id) not in (
                     select r.key from send_rate_slots r where r.next_at > ${now})
                   and (c.platform, c.target_type, c.target_id) not in (
                     select l.platform, l.target_type, l.target_id from outbox l
                     where l.state = 'pending' and l.locked_until > ${now})
-                order by c.target_id, c.next_attempt_at, c.id
+                order by c.platform, c.target_type, c.target_id, c.next_attempt_at, c.id
               ) d
               order by d.next_attempt_at, d.id
               limit ${o.limit}))
