@@ -15,7 +15,7 @@ import {
 import { membersByIds } from "../../db/queries/member-directory.ts";
 import { withdraw } from "../../db/queries/outbox.ts";
 import { decideCorrection } from "../../domain/attendance.ts";
-import { leaveOn, onLeave as onLeaveOn } from "../../domain/away.ts";
+import { type LeavePeriod, leaveOn } from "../../domain/away.ts";
 import { mayManage, onlyManagers } from "../../domain/permissions.ts";
 import { localDate } from "../../domain/time.ts";
 import type { CardActionResponse } from "../../platforms/types.ts";
@@ -35,6 +35,22 @@ export const ABSENTEE_REPORT_KIND = "meeting.absentee_report";
 export const ABSENTEE_NOTE_KIND = "meeting.absentee_note";
 export const ABSENTEE_REMINDER_KIND = "meeting.absentee_reminder";
 
+/** Which of these members is recorded away (外出) on the meeting's day, and why. */
+async function awayOnMeetingDay(
+  deps: MeetingDeps,
+  meeting: MeetingRow,
+  members: readonly { memberId: string }[],
+): Promise<(memberId: string) => LeavePeriod | undefined> {
+  const day = localDate(meeting.startsAt, deps.timeZone);
+  const leave = await awayPeriods(
+    deps.db,
+    day,
+    day,
+    members.map((m) => m.memberId),
+  );
+  return (memberId) => leaveOn(leave, memberId, day);
+}
+
 async function absenteeReport(deps: MeetingDeps, meeting: MeetingRow, view: MeetingView) {
   const [counts, missing, records, invitees] = await Promise.all([
     loadCounts(deps.db, meeting.id),
@@ -44,15 +60,9 @@ async function absenteeReport(deps: MeetingDeps, meeting: MeetingRow, view: Meet
   ]);
   const names = new Map(invitees.map((i) => [i.memberId, i.name]));
   // Absent while recorded away (外出): the secretary sees why; the member gets no absence note.
-  const day = localDate(meeting.startsAt, deps.timeZone);
-  const leave = await awayPeriods(
-    deps.db,
-    day,
-    day,
-    missing.map((m) => m.memberId),
-  );
+  const awayOf = await awayOnMeetingDay(deps, meeting, missing);
   const missingName = (m: { memberId: string; name: string }) => {
-    const away = leaveOn(leave, m.memberId, day);
+    const away = awayOf(m.memberId);
     return away ? `${m.name}（外出：${away.reason ?? "外出"}）` : m.name;
   };
   const onLeave = records
@@ -65,11 +75,11 @@ async function absenteeReport(deps: MeetingDeps, meeting: MeetingRow, view: Meet
       missing.map(missingName),
       onLeave,
       invitees.map((i) => ({ memberId: i.memberId, name: i.name })),
-      missing.filter((m) => onLeaveOn(leave, m.memberId, day)).length,
+      missing.filter((m) => awayOf(m.memberId)).length,
     ),
     missing,
     /** The absent who were not away: the ones told they missed it. */
-    notAway: missing.filter((m) => !onLeaveOn(leave, m.memberId, day)),
+    notAway: missing.filter((m) => !awayOf(m.memberId)),
   };
 }
 
@@ -182,15 +192,9 @@ export async function remindAbsentees(
   const absent = await listMissing(deps.db, meeting.id);
   if (absent.length === 0) return { toast: { type: "info", text: "没有需要提醒的同志。" } };
   // Whoever is recorded away (外出) on the meeting's day is not nagged about it.
-  const day = localDate(meeting.startsAt, deps.timeZone);
-  const leave = await awayPeriods(
-    deps.db,
-    day,
-    day,
-    absent.map((m) => m.memberId),
-  );
-  const missing = absent.filter((m) => !onLeaveOn(leave, m.memberId, day));
-  const away = absent.filter((m) => onLeaveOn(leave, m.memberId, day)).map((m) => m.name);
+  const awayOf = await awayOnMeetingDay(deps, meeting, absent);
+  const missing = absent.filter((m) => !awayOf(m.memberId));
+  const away = absent.filter((m) => awayOf(m.memberId)).map((m) => m.name);
   const awayText = away.length > 0 ? `${away.join("、")}当天外出，未提醒。` : "";
   if (missing.length === 0) return { toast: { type: "info", text: awayText } };
   const [sender] = await membersByIds(deps.db, [member.id]);
